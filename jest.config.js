@@ -32,6 +32,13 @@ const swcTransform = [
   },
 ];
 
+// Integration and e2e need PostgreSQL, nats-server and a migrated template database; unit
+// tests need nothing, so only those two projects carry the environment hooks.
+const withEnvironment = {
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+};
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -42,11 +49,9 @@ const common = {
 };
 
 module.exports = {
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,bench}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'], testTimeout: 60_000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+    { ...common, ...withEnvironment, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'], testTimeout: 60_000 },
+    { ...common, ...withEnvironment, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180_000 },
   ],
 };
