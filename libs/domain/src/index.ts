@@ -1,1 +1,3 @@
-export {};
+export * from './money';
+export * from './interval';
+export * from './uuid-v7';

@@ -1,0 +1,5 @@
+export * from './bootstrap-error';
+export * from './ports';
+export * from './postgres';
+export * from './nats';
+export * from './environment';

@@ -1,0 +1,28 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+/** Injection token for the service's shared NATS connection. */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
+export interface NatsConnectOptions {
+  servers: string[];
+  /** Client name shown by the server's monitoring: `<service>-<instance>`. */
+  name: string;
+  user?: string;
+  pass?: string;
+}
+
+/**
+ * Connects with unbounded reconnects: a service outlives a NATS restart and carries on; what
+ * it could not publish meanwhile stays in its outbox.
+ */
+export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
+  return connect({
+    servers: options.servers,
+    name: options.name,
+    user: options.user,
+    pass: options.pass,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    timeout: 5_000,
+  });
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { AppError, ErrorCode, isErrorBody, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { NATS_CONNECTION } from '../nats-connection';
+import type { NestReplyPacket, NestRequestPacket } from './nest-packet';
+
+export const RPC_DEFAULT_TIMEOUT_MS = Symbol('RPC_DEFAULT_TIMEOUT_MS');
+
+export interface RequestOptions {
+  /** Overrides the service's default; every request has one. */
+  timeoutMs?: number;
+}
+
+/**
+ * Typed request/reply over NATS. Encodes the request with the contract (bigint → decimal
+ * string), always applies a timeout, and decodes the reply with the contract. Failures
+ * arrive as AppError: the callee's own code, or UPSTREAM_TIMEOUT / UPSTREAM_UNAVAILABLE.
+ */
+@Injectable()
+export class RpcClient {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(RPC_DEFAULT_TIMEOUT_MS) private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async request<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions = {}): Promise<RpcResponse<C>> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const packet: NestRequestPacket = { pattern: contract.subject, data: contract.request.encode(input), id: randomUUID() };
+    let reply: NestReplyPacket;
+    try {
+      const msg = await this.nc.request(contract.subject, JSON.stringify(packet), { timeout: timeoutMs });
+      reply = msg.json<NestReplyPacket>();
+    } catch (error) {
+      throw transportError(contract.subject, error, timeoutMs);
+    }
+    if (reply.err !== undefined && reply.err !== null) {
+      if (isErrorBody(reply.err)) throw new AppError(reply.err.code, reply.err.message, reply.err.details);
+      throw new AppError(ErrorCode.INTERNAL, `${contract.subject} failed`);
+    }
+    const decoded = contract.response.safeParse(reply.response);
+    if (!decoded.success) {
+      throw new AppError(ErrorCode.INTERNAL, `${contract.subject} answered outside its contract`);
+    }
+    return decoded.data as RpcResponse<C>;
+  }
+}
+
+function transportError(subject: string, error: unknown, timeoutMs: number): AppError {
+  const name = (error as Error)?.name ?? '';
+  const message = String((error as Error)?.message ?? error);
+  if (name === 'NoRespondersError' || /no responders/i.test(message)) {
+    return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `no service answers ${subject}`);
+  }
+  if (name === 'TimeoutError' || /timeout/i.test(message)) {
+    return new AppError(ErrorCode.UPSTREAM_TIMEOUT, `${subject} did not answer within ${timeoutMs} ms`);
+  }
+  return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `${subject}: ${message}`);
+}

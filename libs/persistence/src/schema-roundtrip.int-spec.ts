@@ -1,0 +1,191 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, repoRoot, type TestDatabase } from '@ampool/testing';
+import { applyMigrations, createPrismaClient, Prisma, type PrismaClient } from './index';
+
+const MIGRATIONS = join(repoRoot(), 'prisma', 'migrations');
+const did = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+const at = new Date('2026-11-21T10:15:00.123Z');
+
+/** One complete row per model, every field set to a non-default value. */
+function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: Record<string, unknown>) => object; row: Record<string, unknown> }> {
+  const outbox = () => ({ id: randomUUID(), seq: 42n, subject: 'evt.energy.trade.executed.v1', payload: '{"a":1}', createdAt: at });
+  const processed = () => ({ consumer: 'c', eventId: randomUUID(), processedAt: at });
+  const byId = (r: Record<string, unknown>) => ({ id: r.id });
+  const byPair = (r: Record<string, unknown>) => ({ consumer_eventId: { consumer: r.consumer, eventId: r.eventId } });
+  return {
+    Participant: {
+      delegate: 'participant',
+      where: (r) => ({ did: r.did }),
+      row: { did, publicKey: new Uint8Array(32).fill(7), role: 'household', status: 'active', displayName: 'Roof 12', createdAt: at },
+    },
+    IdentityOutbox: { delegate: 'identityOutbox', where: byId, row: outbox() },
+    EnergyOrder: {
+      delegate: 'energyOrder',
+      where: byId,
+      row: {
+        id: randomUUID(), seq: 7n, participant: did, side: 'sell', zone: 'north', intervalStart: at,
+        quantityWh: 9_000_000_000_000n, limitPriceMicroPerKwh: 250_000n, remainingWh: 1n, status: 'open', requestHash: 'h', createdAt: at,
+      },
+    },
+    EnergyTrade: {
+      delegate: 'energyTrade',
+      where: byId,
+      row: {
+        id: randomUUID(), buyOrderId: randomUUID(), sellOrderId: randomUUID(), buyer: did, seller: did, zone: 'north', intervalStart: at,
+        energyWh: 2000n, priceMicroPerKwh: 250_000n, valueMicro: 500_000n, executedAt: at, holdTransferId: randomUUID(),
+        holdRejectedCode: 'X', ledgerEntryHash: 'a'.repeat(64), heldAt: at, committedAt: at,
+      },
+    },
+    EnergyOutbox: { delegate: 'energyOutbox', where: byId, row: outbox() },
+    EnergyProcessedEvent: { delegate: 'energyProcessedEvent', where: byPair, row: processed() },
+    SettlementAccount: {
+      delegate: 'settlementAccount',
+      where: byId,
+      row: {
+        id: randomUUID(), owner: did, kind: 'participant', creditsPostedMicro: 10n, debitsPostedMicro: 3n,
+        creditsPendingMicro: 1n, debitsPendingMicro: 2n, mayOverdraw: false, createdAt: at,
+      },
+    },
+    SettlementTransfer: {
+      delegate: 'settlementTransfer',
+      where: byId,
+      row: {
+        id: randomUUID(), debitAccountId: '', creditAccountId: '', amountMicro: 5n, code: 'deposit', state: 'posted',
+        referenceKind: 'energy.trade', referenceId: randomUUID(), requestHash: 'h', createdAt: at,
+      },
+    },
+    SettlementOutbox: { delegate: 'settlementOutbox', where: byId, row: outbox() },
+    SettlementProcessedEvent: { delegate: 'settlementProcessedEvent', where: byPair, row: processed() },
+    LedgerEntry: {
+      delegate: 'ledgerEntry',
+      where: byId,
+      row: {
+        id: randomUUID(), sequence: 3n, type: 'energy.trade', subjectId: randomUUID(), canonicalPayload: '{}',
+        payloadHash: 'b'.repeat(64), submittedBy: 'energy', recordedAt: at,
+      },
+    },
+    LedgerOutbox: { delegate: 'ledgerOutbox', where: byId, row: outbox() },
+    LedgerProcessedEvent: { delegate: 'ledgerProcessedEvent', where: byPair, row: processed() },
+  };
+}
+
+describe('the migrated database', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient({ databaseUrl: db.url, poolMax: 2 });
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('round-trips every model of schema.prisma through the generated client', async () => {
+    const all = fixtures();
+    expect(Object.keys(all).sort()).toEqual(Object.values(Prisma.ModelName).sort());
+    // Transfers reference real accounts.
+    const accounts = [randomUUID(), randomUUID()];
+    for (const [i, id] of accounts.entries()) {
+      await prisma.settlementAccount.create({ data: { id, owner: `owner-${i}`, kind: 'clearing', mayOverdraw: true } });
+    }
+    all.SettlementTransfer.row.debitAccountId = accounts[0];
+    all.SettlementTransfer.row.creditAccountId = accounts[1];
+
+    for (const [model, { delegate, where, row }] of Object.entries(all)) {
+      const client = (prisma as unknown as Record<string, { create(a: object): Promise<unknown>; findUniqueOrThrow(a: object): Promise<unknown> }>)[delegate]!;
+      await client.create({ data: row });
+      const back = (await client.findUniqueOrThrow({ where: where(row) })) as Record<string, unknown>;
+      expect({ model, back }).toEqual({ model, back: row });
+    }
+  });
+
+  it('records the migrations in _prisma_migrations with Prisma checksums', async () => {
+    const rows = await prisma.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const sql = readFileSync(join(MIGRATIONS, r.migration_name, 'migration.sql'));
+      expect(r.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
+      expect(r.finished_at).not.toBeNull();
+      expect(r.applied_steps_count).toBe(1);
+    }
+    const again = await applyMigrations(db.url, MIGRATIONS);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toEqual(rows.map((r) => r.migration_name));
+  });
+
+  it('refuses any UPDATE or DELETE of ledger entries', async () => {
+    const id = randomUUID();
+    await prisma.ledgerEntry.create({
+      data: { id, type: 'energy.trade', subjectId: randomUUID(), canonicalPayload: '{}', payloadHash: 'c'.repeat(64), submittedBy: 'x' },
+    });
+    await expect(prisma.ledgerEntry.update({ where: { id }, data: { canonicalPayload: '{"x":1}' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.ledgerEntry.delete({ where: { id } })).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRawUnsafe('TRUNCATE ledger.entry')).rejects.toThrow(/append-only/);
+    expect(await prisma.ledgerEntry.findUnique({ where: { id } })).not.toBeNull();
+  });
+
+  it('refuses, in the database itself, a participant balance that would go below zero', async () => {
+    const id = randomUUID();
+    await prisma.settlementAccount.create({ data: { id, owner: `p-${id}`, kind: 'participant', creditsPostedMicro: 100n } });
+    await expect(
+      prisma.settlementAccount.update({ where: { id }, data: { debitsPendingMicro: { increment: 101n } } }),
+    ).rejects.toThrow(/account_no_overdraft/);
+    await prisma.settlementAccount.update({ where: { id }, data: { debitsPendingMicro: { increment: 100n } } });
+  });
+});
+
+describe('the migration runner', () => {
+  let db: TestDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'ampool-migrations-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  function migration(name: string, sql: string) {
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, 'migration.sql'), sql);
+  }
+
+  async function q(sql: string): Promise<unknown[]> {
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows;
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('applies new migrations in name order, once, even when two runners race', async () => {
+    migration('20990101000000_a', 'CREATE SCHEMA scratch; CREATE TABLE scratch.t (n int);');
+    migration('20990101000001_b', 'INSERT INTO scratch.t VALUES (1);');
+    const results = await Promise.all([applyMigrations(db.url, dir), applyMigrations(db.url, dir)]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(['20990101000000_a', '20990101000001_b']);
+    expect(await q('SELECT n FROM scratch.t')).toEqual([{ n: 1 }]);
+  });
+
+  it('rolls back a failing migration completely and reports which one failed', async () => {
+    migration('20990101000002_bad', 'INSERT INTO scratch.t VALUES (2); SELECT no_such_function();');
+    await expect(applyMigrations(db.url, dir)).rejects.toThrow(/20990101000002_bad failed/);
+    expect(await q('SELECT n FROM scratch.t ORDER BY n')).toEqual([{ n: 1 }]);
+    expect(await q(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '20990101000002_bad'`)).toEqual([]);
+  });
+
+  it('refuses to continue when an applied migration was edited afterwards', async () => {
+    migration('20990101000002_bad', 'SELECT 1;');
+    await applyMigrations(db.url, dir);
+    migration('20990101000001_b', 'INSERT INTO scratch.t VALUES (99);');
+    await expect(applyMigrations(db.url, dir)).rejects.toThrow(/20990101000001_b was changed/);
+  });
+});

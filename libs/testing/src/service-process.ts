@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { Health, type ServiceName } from '@ampool/contracts';
+import { RpcClient } from '@ampool/messaging';
+import { repoRoot } from './repo-root';
+
+/** The apps, and the service name each answers health checks as. */
+export const APP_SERVICE = {
+  identity: 'identity',
+  'energy-market': 'energy',
+  'ride-market': 'rides',
+  metering: 'metering',
+  settlement: 'settlement',
+  ledger: 'ledger',
+  simulator: 'simulator',
+} as const satisfies Record<string, ServiceName>;
+export type ServiceApp = keyof typeof APP_SERVICE;
+export type AppName = ServiceApp | 'gateway';
+
+export interface ServiceProcess {
+  app: AppName;
+  readonly pid: number;
+  /** Everything the process printed (kept to the last 200 kB). */
+  output(): string;
+  /** Sends the signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Graceful stop: SIGTERM, then SIGKILL after 10 s. */
+  stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process exits by itself. */
+  exited: Promise<number | null>;
+}
+
+/** Path of an app's built entry point. */
+export function appEntry(app: AppName): string {
+  const entry = join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (npm run build)`);
+  return entry;
+}
+
+/** Starts a built app as its own process (as production runs it) without waiting. */
+export function spawnApp(app: AppName, env: Record<string, string>): ServiceProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', appEntry(app)], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const append = (c: Buffer) => {
+    out = (out + c.toString()).slice(-200_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return {
+    app,
+    pid: child.pid ?? -1,
+    output: () => out,
+    kill,
+    stop: async () => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await kill('SIGTERM');
+      clearTimeout(timer);
+      return code;
+    },
+    exited,
+  };
+}
+
+/**
+ * Starts a built service and waits until it answers its health check with every dependency
+ * up (`rpc.<service>.health` over NATS; `/health` over HTTP for the gateway).
+ */
+export async function startApp(app: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+  const proc = spawnApp(app, env);
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void proc.exited.then((c) => (exitCode = c));
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode} while starting:\n${proc.output()}`);
+    if (await isHealthy(app, env)) return proc;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await proc.kill();
+  throw new Error(`${app} did not become healthy within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+async function isHealthy(app: AppName, env: Record<string, string>): Promise<boolean> {
+  if (app === 'gateway') {
+    try {
+      const res = await fetch(`http://127.0.0.1:${env.PORT}/health`, { signal: AbortSignal.timeout(2_000) });
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }
+  let nc;
+  try {
+    nc = await connect({ servers: env.NATS_URL, timeout: 2_000, maxReconnectAttempts: 0 });
+    const report = await new RpcClient(nc, 2_000).request(Health[APP_SERVICE[app]], {});
+    return report.status === 'up';
+  } catch {
+    return false;
+  } finally {
+    await nc?.close();
+  }
+}
