@@ -13,3 +13,4 @@ export * from './events/unit-of-work';
 export * from './events/events.module';
 export * from './health/health-checks';
 export * from './health/health.controller';
+export * from './service-module';

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig, runMain } from '@ampool/config';
+import { logLevelsUpTo } from '@ampool/messaging';
+import { gatewayConfig } from './config';
+import { GatewayModule } from './gateway.module';
+
+void runMain(async () => {
+  const config = loadConfig(gatewayConfig, process.env);
+  const logger = new ConsoleLogger({ prefix: 'gateway', logLevels: logLevelsUpTo(config.LOG_LEVEL) });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger, bodyParser: false });
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  logger.log(`gateway listening on http://${config.HOST}:${config.PORT}`);
+});

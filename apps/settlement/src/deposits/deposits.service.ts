@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, DepositCreate, ErrorCode, type AccountView, type RpcRequest } from '@ampool/contracts';
+import { canonicalJson, sha256Hex } from '@ampool/crypto';
+import { UnitOfWork } from '@ampool/messaging';
+import { AccountsRepository, CLEARING_OWNER, toAccountView } from '../accounts/accounts.repository';
+
+type DepositInput = RpcRequest<typeof DepositCreate>;
+
+/**
+ * Deposits from the simulated payment rail: a posted transfer from the clearing account to
+ * the participant. The request id is the transfer id, so a retried deposit is applied once.
+ */
+@Injectable()
+export class DepositsService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async deposit(input: DepositInput): Promise<{ transferId: string; account: AccountView }> {
+    const requestHash = sha256Hex(canonicalJson(DepositCreate.request.encode(input)));
+    return this.uow.run(async (tx) => {
+      await this.accounts.ensure(tx, CLEARING_OWNER, 'clearing');
+      await this.accounts.ensure(tx, input.participant, 'participant');
+      const locked = await this.accounts.lockByOwners(tx, [CLEARING_OWNER, input.participant]);
+      const clearing = locked.get(CLEARING_OWNER)!;
+      const participant = locked.get(input.participant)!;
+      // The id decides: a concurrent duplicate waits on this row and then sees it exists.
+      const inserted = await tx.settlementTransfer.createMany({
+        data: [
+          {
+            id: input.id,
+            debitAccountId: clearing.id,
+            creditAccountId: participant.id,
+            amountMicro: input.amountMicro,
+            code: 'deposit',
+            state: 'posted',
+            requestHash,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (inserted.count === 0) {
+        const existing = await tx.settlementTransfer.findUniqueOrThrow({ where: { id: input.id } });
+        if (existing.requestHash !== requestHash) throw new AppError(ErrorCode.ID_CONFLICT, `transfer ${input.id} exists with a different body`);
+        return { transferId: input.id, account: toAccountView(participant) };
+      }
+      await this.accounts.addToBalances(tx, clearing.id, { debitsPostedMicro: input.amountMicro });
+      const after = await this.accounts.addToBalances(tx, participant.id, { creditsPostedMicro: input.amountMicro });
+      return { transferId: input.id, account: toAccountView(after) };
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { ServiceName, StreamDefinition } from '@ampool/contracts';
+import { PersistenceModule, type ServiceSchema } from '@ampool/persistence';
+import { EventsModule } from './events/events.module';
+import { MessagingModule } from './messaging.module';
+
+/** The configuration every stateful service reads (see `serviceEnv` in @ampool/config). */
+export interface StatefulServiceConfig {
+  DATABASE_URL: string;
+  NATS_URL: string[];
+  INSTANCE_ID?: string;
+  RPC_TIMEOUT_MS: number;
+  DB_POOL_MAX: number;
+}
+
+/**
+ * The modules every stateful service imports: its database schema, its NATS connection and
+ * RPC client, and — when it takes part in events (`publishes` given) — the outbox relay,
+ * durable consumers and the unit of work.
+ */
+export function statefulServiceImports(options: {
+  service: ServiceName;
+  schema: ServiceSchema;
+  config: StatefulServiceConfig;
+  publishes?: StreamDefinition[];
+}): DynamicModule[] {
+  const { service, schema, config, publishes } = options;
+  return [
+    PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL, schema, poolMax: config.DB_POOL_MAX, applicationName: service }),
+    MessagingModule.forRoot({ service, servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
+    ...(publishes ? [EventsModule.forRoot({ publishes })] : []),
+  ];
+}
