@@ -52,7 +52,7 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,bench}/**/*.spec.ts'] },
-    { ...common, ...withEnvironment, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'], testTimeout: 60_000 },
-    { ...common, ...withEnvironment, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+    { ...common, ...withEnvironment, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/integration-timeout.ts'] },
+    { ...common, ...withEnvironment, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/e2e-timeout.ts'] },
   ],
 };

@@ -3,3 +3,4 @@ export * from './ports';
 export * from './postgres';
 export * from './nats';
 export * from './environment';
+export * from './app-process';

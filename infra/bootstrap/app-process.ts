@@ -1,10 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { Health, type ServiceName } from '@ampool/contracts';
 import { RpcClient } from '@ampool/messaging';
-import { repoRoot } from './repo-root';
+
+/** The repository root: the nearest folder upwards whose package.json is Ampool's. */
+export function repoRoot(from: string = __dirname): string {
+  let dir = from;
+  for (let i = 0; i < 10; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ampool') return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`no Ampool package.json above ${from}`);
+}
 
 /** The apps, and the service name each answers health checks as. */
 export const APP_SERVICE = {
@@ -39,15 +49,20 @@ export function appEntry(app: AppName): string {
   return entry;
 }
 
-/** Starts a built app as its own process (as production runs it) without waiting. */
-export function spawnApp(app: AppName, env: Record<string, string>): ServiceProcess {
+/**
+ * Starts a built app as its own process (as production runs it) without waiting. Its output
+ * is kept (the last 200 kB) and, with `onOutput`, also passed on as it arrives.
+ */
+export function spawnApp(app: AppName, env: Record<string, string>, onOutput?: (chunk: string) => void): ServiceProcess {
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', appEntry(app)], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const append = (c: Buffer) => {
-    out = (out + c.toString()).slice(-200_000);
+    const text = c.toString();
+    out = (out + text).slice(-200_000);
+    onOutput?.(text);
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
@@ -75,8 +90,13 @@ export function spawnApp(app: AppName, env: Record<string, string>): ServiceProc
  * Starts a built service and waits until it answers its health check with every dependency
  * up (`rpc.<service>.health` over NATS; `/health` over HTTP for the gateway).
  */
-export async function startApp(app: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const proc = spawnApp(app, env);
+export async function startApp(
+  app: AppName,
+  env: Record<string, string>,
+  options: { timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+): Promise<ServiceProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const proc = spawnApp(app, env, options.onOutput);
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void proc.exited.then((c) => (exitCode = c));
