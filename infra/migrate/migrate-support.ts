@@ -1,0 +1,2 @@
+export { applyMigrations } from '@ampool/persistence';
+export { redact as redactUrl } from '@ampool/bootstrap';

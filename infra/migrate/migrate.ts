@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { repoRoot } from '@ampool/bootstrap';
+import { applyMigrations, redactUrl } from './migrate-support';
+
+/**
+ * `npm run migrate` (or `node dist/infra/migrate/migrate.js` in a container): applies
+ * prisma/migrations to DATABASE_URL and records them in _prisma_migrations.
+ */
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    process.stderr.write('configuration error: DATABASE_URL is required\n');
+    process.exit(78);
+  }
+  const result = await applyMigrations(url, join(repoRoot(), 'prisma', 'migrations'));
+  process.stdout.write(`${redactUrl(url)}: applied ${result.applied.length} (${result.applied.join(', ') || 'none'}), ${result.alreadyApplied.length} already applied\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`migration failed: ${error.message}\n`);
+  process.exit(1);
+});
