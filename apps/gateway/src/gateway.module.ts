@@ -5,6 +5,7 @@ import { MessagingModule } from '@ampool/messaging';
 import type { GatewayConfig } from './config';
 import { EnergyController } from './energy/energy.controller';
 import { HealthController } from './health/health.controller';
+import { ContractProxy } from './http/contract-proxy';
 import { ErrorFilter } from './http/error.filter';
 import { ParticipantsController } from './identity/participants.controller';
 import { LedgerController } from './ledger/ledger.controller';
@@ -21,7 +22,7 @@ export class GatewayModule {
         MessagingModule.forRoot({ service: 'gateway', servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
       ],
       controllers: [HealthController, ParticipantsController, SettlementController, EnergyController, LedgerController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, ContractProxy],
     };
   }
 }

@@ -1,28 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { OrderGet, OrderSubmit, TradeGet } from '@ampool/contracts';
-import { RpcClient } from '@ampool/messaging';
-import { parseWith } from '../http/parse';
+import { ContractProxy } from '../http/contract-proxy';
 
 @Controller('v1/energy')
 export class EnergyController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly proxy: ContractProxy) {}
 
   @Post('orders')
   @HttpCode(201)
-  async submit(@Body() body: unknown) {
-    const input = parseWith(OrderSubmit.request, body);
-    return OrderSubmit.response.encode(await this.rpc.request(OrderSubmit, input));
+  submit(@Body() body: unknown) {
+    return this.proxy.forward(OrderSubmit, body);
   }
 
   @Get('orders/:id')
-  async order(@Param() params: unknown) {
-    const input = parseWith(OrderGet.request, params);
-    return OrderGet.response.encode(await this.rpc.request(OrderGet, input));
+  order(@Param() params: unknown) {
+    return this.proxy.forward(OrderGet, params);
   }
 
   @Get('trades/:id')
-  async trade(@Param() params: unknown) {
-    const input = parseWith(TradeGet.request, params);
-    return TradeGet.response.encode(await this.rpc.request(TradeGet, input));
+  trade(@Param() params: unknown) {
+    return this.proxy.forward(TradeGet, params);
   }
 }

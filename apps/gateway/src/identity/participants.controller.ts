@@ -1,22 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ParticipantGet, ParticipantRegister } from '@ampool/contracts';
-import { RpcClient } from '@ampool/messaging';
-import { parseWith } from '../http/parse';
+import { ContractProxy } from '../http/contract-proxy';
 
 @Controller('v1/participants')
 export class ParticipantsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly proxy: ContractProxy) {}
 
   @Post()
   @HttpCode(201)
-  async register(@Body() body: unknown) {
-    const input = parseWith(ParticipantRegister.request, body);
-    return ParticipantRegister.response.encode(await this.rpc.request(ParticipantRegister, input));
+  register(@Body() body: unknown) {
+    return this.proxy.forward(ParticipantRegister, body);
   }
 
   @Get(':did')
-  async get(@Param() params: unknown) {
-    const input = parseWith(ParticipantGet.request, params);
-    return ParticipantGet.response.encode(await this.rpc.request(ParticipantGet, input));
+  get(@Param() params: unknown) {
+    return this.proxy.forward(ParticipantGet, params);
   }
 }

@@ -1,15 +1,13 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { EntryGet } from '@ampool/contracts';
-import { RpcClient } from '@ampool/messaging';
-import { parseWith } from '../http/parse';
+import { ContractProxy } from '../http/contract-proxy';
 
 @Controller('v1/ledger')
 export class LedgerController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly proxy: ContractProxy) {}
 
   @Get('entries/:type/:subjectId')
-  async entry(@Param() params: unknown) {
-    const input = parseWith(EntryGet.request, params);
-    return EntryGet.response.encode(await this.rpc.request(EntryGet, input));
+  entry(@Param() params: unknown) {
+    return this.proxy.forward(EntryGet, params);
   }
 }

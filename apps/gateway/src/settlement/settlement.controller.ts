@@ -1,23 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { AccountGet, DepositCreate } from '@ampool/contracts';
-import { RpcClient } from '@ampool/messaging';
-import { parseWith } from '../http/parse';
+import { ContractProxy } from '../http/contract-proxy';
 
 @Controller('v1')
 export class SettlementController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly proxy: ContractProxy) {}
 
   /** Simulated payment rail: credit a participant. (Operator-only once identity has sessions.) */
   @Post('deposits')
   @HttpCode(201)
-  async deposit(@Body() body: unknown) {
-    const input = parseWith(DepositCreate.request, body);
-    return DepositCreate.response.encode(await this.rpc.request(DepositCreate, input));
+  deposit(@Body() body: unknown) {
+    return this.proxy.forward(DepositCreate, body);
   }
 
   @Get('accounts/:owner')
-  async account(@Param() params: unknown) {
-    const input = parseWith(AccountGet.request, params);
-    return AccountGet.response.encode(await this.rpc.request(AccountGet, input));
+  account(@Param() params: unknown) {
+    return this.proxy.forward(AccountGet, params);
   }
 }

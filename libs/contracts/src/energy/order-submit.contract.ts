@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from '../contract';
-import { didKey, instant, positiveInt64, uuidV7, zoneId } from '../wire/codecs';
-import { orderSide, orderView } from './order';
+import { orderView } from './order';
 import { tradeView } from './trade';
 
 /**
@@ -11,14 +10,6 @@ import { tradeView } from './trade';
  */
 export const OrderSubmit = defineRpc(
   'rpc.energy.order.submit',
-  z.strictObject({
-    id: uuidV7,
-    participant: didKey,
-    side: orderSide,
-    zone: zoneId,
-    intervalStart: instant,
-    quantityWh: positiveInt64,
-    limitPriceMicroPerKwh: positiveInt64,
-  }),
+  orderView.pick({ id: true, participant: true, side: true, zone: true, intervalStart: true, quantityWh: true, limitPriceMicroPerKwh: true }),
   z.strictObject({ order: orderView, trades: z.array(tradeView) }),
 );
