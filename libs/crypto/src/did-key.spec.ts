@@ -4,7 +4,7 @@ import { didKeyFromPublicKey, publicKeyFromDidKey } from './did-key';
 import { publicKeyFromSecret } from './ed25519';
 import { CryptoError } from './errors';
 import { fromHex, hex } from './hex';
-import { readTestdata } from './testing/shared-testdata';
+import { readTestdata } from '@ampool/testdata';
 
 interface DidKeyVector {
   seed: string;

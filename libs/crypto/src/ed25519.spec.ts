@@ -13,7 +13,7 @@ import {
 import { verifyEd25519Reference } from './ed25519-reference';
 import { CryptoError } from './errors';
 import { fromHex, hex } from './hex';
-import { readTestdata } from './testing/shared-testdata';
+import { readTestdata } from '@ampool/testdata';
 
 const { Point } = ed25519;
 const L = Point.Fn.ORDER;

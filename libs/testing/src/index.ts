@@ -1,4 +1,5 @@
 export * from './repo-root';
+export * from './shared-testdata';
 export * from './test-env';
 export * from './test-database';
 export * from './test-nats';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hex } from '../hex';
-import { listJsonFiles, testdataPath } from '../testing/shared-testdata';
+import { listJsonFiles, testdataPath } from '@ampool/testdata';
 import { consistencyProof, verifyConsistency } from './consistency-proof';
 import { inclusionProof, verifyInclusion, verifySubtreeInclusion } from './inclusion-proof';
 import { leafHash, MERKLE_HASH_BYTES, rootHash } from './tree-hash';

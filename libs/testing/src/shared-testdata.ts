@@ -1,6 +1,6 @@
 /**
  * Where the third-party test vectors live (`/work/shared/testdata` on the development machines,
- * described in its README.md). Test-only: nothing outside `*.spec.ts` may import this file.
+ * described in its README.md). Test-only: imported by specs as `@ampool/testdata` (a light entry point: no database or NATS code).
  *
  * Resolution: `AMPOOL_TESTDATA_DIR` if set (CI can mount the data anywhere), otherwise
  * `<repo root>/../shared/testdata`, where the repo root is the nearest folder above this file
