@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { generateKeyPair, canonicalJson } from '@ampool/crypto';
+import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { canonicalJson } from '@ampool/crypto';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { eventually, http, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
 
@@ -9,19 +10,15 @@ import { eventually, http, settledRowCounts, startTestSystem, type TestSystem } 
  */
 describe('an energy trade through every service', () => {
   let sys: TestSystem;
-  const api = (method: string, path: string, body?: unknown) => http(sys.gatewayUrl, method, path, body);
+  let operator: Credentials;
+  const api = (method: string, path: string, body: unknown, as: RegisteredParticipant | Credentials) =>
+    sys.client.send(method, path, body, 'key' in as ? signingWith(as.key) : as) as Promise<{ status: number; body: any }>;
 
   beforeAll(async () => {
     sys = await startTestSystem();
+    operator = await sys.operator();
   });
   afterAll(() => sys?.stop());
-
-  async function household(name: string): Promise<string> {
-    const { publicKey } = generateKeyPair();
-    const res = await api('POST', '/v1/participants', { publicKey: Buffer.from(publicKey).toString('base64url'), role: 'household', displayName: name });
-    expect(res.status).toBe(201);
-    return res.body.participant.did;
-  }
 
   function nextInterval(): string {
     let start = nextIntervalStartMs(Date.now());
@@ -30,48 +27,48 @@ describe('an energy trade through every service', () => {
   }
 
   it('matches 2 kWh between two households, holds the money and commits the trade to the ledger', async () => {
-    const seller = await household('Roof A');
-    const buyer = await household('Roof B');
-    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer, amountMicro: '1000000' })).status).toBe(201);
+    const seller = await sys.participant('household', 'Roof A');
+    const buyer = await sys.participant('household', 'Roof B');
+    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: '1000000' }, operator)).status).toBe(201);
     const intervalStart = nextInterval();
 
     const sell = await api('POST', '/v1/energy/orders', {
-      id: uuidv7(), participant: seller, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000',
-    });
+      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000',
+    }, seller);
     expect(sell.status).toBe(201);
     expect(sell.body.trades).toEqual([]);
 
-    const buyOrder = { id: uuidv7(), participant: buyer, side: 'buy', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '250000' };
-    const buy = await api('POST', '/v1/energy/orders', buyOrder);
+    const buyOrder = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '250000' };
+    const buy = await api('POST', '/v1/energy/orders', buyOrder, buyer);
     expect(buy.status).toBe(201);
     expect(buy.body.order).toMatchObject({ remainingWh: '0', status: 'filled' });
     expect(buy.body.trades).toHaveLength(1);
     const trade = buy.body.trades[0];
     // The trade executes at the resting (sell) order's price: 2 kWh × 0.20 = 0.40.
-    expect(trade).toMatchObject({ buyer, seller, energyWh: '2000', priceMicroPerKwh: '200000', valueMicro: '400000', status: 'matched' });
+    expect(trade).toMatchObject({ buyer: buyer.did, seller: seller.did, energyWh: '2000', priceMicroPerKwh: '200000', valueMicro: '400000', status: 'matched' });
 
     const committed = await eventually(async () => {
-      const r = await api('GET', `/v1/energy/trades/${trade.id}`);
+      const r = await api('GET', `/v1/energy/trades/${trade.id}`, undefined, buyer);
       return r.body.trade.status === 'committed' ? r.body.trade : undefined;
     }, 30_000, 'the trade to be committed');
     expect(committed.holdTransferId).toMatch(/^[0-9a-f-]{36}$/);
 
     // The ledger holds the canonical JSON of exactly the trade's facts, and its SHA-256.
-    const entry = (await api('GET', `/v1/ledger/entries/energy.trade/${trade.id}`)).body.entry;
+    const entry = (await api('GET', `/v1/ledger/entries/energy.trade/${trade.id}`, undefined, seller)).body.entry;
     const { status: _s, holdTransferId: _h, ledgerEntryHash: _l, ...facts } = committed;
     expect(entry.canonicalPayload).toBe(canonicalJson(facts));
     expect(entry.payloadHash).toBe(createHash('sha256').update(entry.canonicalPayload).digest('hex'));
     expect(committed.ledgerEntryHash).toBe(entry.payloadHash);
 
     // Settlement holds exactly the trade's value on the buyer's account.
-    const account = (await api('GET', `/v1/accounts/${buyer}`)).body.account;
+    const account = (await api('GET', `/v1/accounts/${buyer.did}`, undefined, buyer)).body.account;
     expect(account).toMatchObject({ creditsPostedMicro: '1000000', debitsPendingMicro: '400000', availableMicro: '600000' });
 
     // A retry of the same order returns the first result; the same id with another body is a conflict.
-    const retry = await api('POST', '/v1/energy/orders', buyOrder);
+    const retry = await api('POST', '/v1/energy/orders', buyOrder, buyer);
     expect(retry.status).toBe(201);
     expect(retry.body.trades.map((t: { id: string }) => t.id)).toEqual([trade.id]);
-    const conflict = await api('POST', '/v1/energy/orders', { ...buyOrder, quantityWh: '3000' });
+    const conflict = await api('POST', '/v1/energy/orders', { ...buyOrder, quantityWh: '3000' }, buyer);
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe('ID_CONFLICT');
   });
@@ -82,13 +79,13 @@ describe('an energy trade through every service', () => {
     ['a quantity over 2^63', { quantityWh: '9223372036854775808' }, 400, 'VALIDATION_FAILED'],
     ['an unknown field', { note: 'hi' }, 400, 'VALIDATION_FAILED'],
     ['a misaligned interval', { intervalStart: '2030-01-01T00:07:00.000Z' }, 422, 'INTERVAL_NOT_OPEN'],
-    ['an unregistered participant', { participant: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' }, 422, 'PARTICIPANT_UNKNOWN'],
+    ['someone else as the participant', { participant: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' }, 403, 'FORBIDDEN'],
   ])('refuses an order with %s, with a code, and leaves no row anywhere', async (_, change, status, code) => {
-    const seller = await household('Roof C');
+    const seller = await sys.participant('household', 'Roof C');
     const before = await settledRowCounts(sys.db.url);
     const res = await api('POST', '/v1/energy/orders', {
-      id: uuidv7(), participant: seller, side: 'sell', zone: 'north', intervalStart: nextInterval(), quantityWh: '2000', limitPriceMicroPerKwh: '200000', ...change,
-    });
+      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart: nextInterval(), quantityWh: '2000', limitPriceMicroPerKwh: '200000', ...change,
+    }, seller);
     expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
     expect(typeof res.body.message).toBe('string');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
@@ -102,7 +99,7 @@ describe('an energy trade through every service', () => {
   });
 
   it('reports every service healthy', async () => {
-    const res = await api('GET', '/health/services');
+    const res = await http(sys.gatewayUrl, 'GET', '/health/services');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.details).sort()).toEqual(['energy', 'identity', 'ledger', 'metering', 'rides', 'settlement']);
   });

@@ -1,8 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { generateKeyPair } from '@ampool/crypto';
+import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { eventually, http, query, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
+import { eventually, query, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const BUYERS = 6;
 const BUYS = 48;
@@ -17,22 +17,21 @@ const PRICE = 200_000n; // µ/kWh → each trade is worth 100,000 µ
 describe('settlement killed while trades execute', () => {
   let sys: TestSystem;
   let nc: NatsConnection;
-  const api = (method: string, path: string, body?: unknown) => http(sys.gatewayUrl, method, path, body);
+  let operator: Credentials;
+  const api = (method: string, path: string, body: unknown, as: RegisteredParticipant | Credentials) =>
+    sys.client.send(method, path, body, 'key' in as ? signingWith(as.key) : as) as Promise<{ status: number; body: any }>;
 
   beforeAll(async () => {
     sys = await startTestSystem();
     nc = await connect({ servers: sys.nats.url });
+    operator = await sys.operator();
   });
   afterAll(async () => {
     await nc?.close();
     await sys?.stop();
   });
 
-  async function household(): Promise<string> {
-    const { publicKey } = generateKeyPair();
-    const res = await api('POST', '/v1/participants', { publicKey: Buffer.from(publicKey).toString('base64url'), role: 'household', displayName: 'h' });
-    return res.body.participant.did;
-  }
+  const household = () => sys.participant('household', 'h');
 
   async function consumerIdle(stream: string, durable: string): Promise<boolean> {
     const info = await (await jetstreamManager(nc)).consumers.info(stream, durable);
@@ -46,10 +45,10 @@ describe('settlement killed while trades execute', () => {
 
     const seller = await household();
     const buyers = await Promise.all(Array.from({ length: BUYERS }, household));
-    for (const b of buyers) await api('POST', '/v1/deposits', { id: uuidv7(), participant: b, amountMicro: '10000000' });
+    for (const b of buyers) await api('POST', '/v1/deposits', { id: uuidv7(), participant: b.did, amountMicro: '10000000' }, operator);
     const sell = await api('POST', '/v1/energy/orders', {
-      id: uuidv7(), participant: seller, side: 'sell', zone: 'north', intervalStart, quantityWh: String(BUY_WH * BigInt(BUYS)), limitPriceMicroPerKwh: String(PRICE),
-    });
+      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(BUY_WH * BigInt(BUYS)), limitPriceMicroPerKwh: String(PRICE),
+    }, seller);
     expect(sell.status).toBe(201);
 
     // Buy orders stream in, four at a time; settlement dies a third of the way through.
@@ -60,9 +59,10 @@ describe('settlement killed while trades execute', () => {
       while (submitted < BUYS) {
         const i = submitted++;
         if (i === Math.floor(BUYS / 3)) killed = settlement.kill('SIGKILL');
+        const buyer = buyers[i % BUYERS]!;
         const res = await api('POST', '/v1/energy/orders', {
-          id: uuidv7(), participant: buyers[i % BUYERS], side: 'buy', zone: 'north', intervalStart, quantityWh: String(BUY_WH), limitPriceMicroPerKwh: '250000',
-        });
+          id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: String(BUY_WH), limitPriceMicroPerKwh: '250000',
+        }, buyer);
         expect(res.status).toBe(201);
         expect(res.body.trades).toHaveLength(1);
       }
@@ -87,8 +87,8 @@ describe('settlement killed while trades execute', () => {
     for (const h of holds) expect(h).toMatchObject({ amount_micro: '100000', state: 'pending' });
 
     for (const b of buyers) {
-      const expected = trades.filter((t) => t.buyer === b).reduce((s, t) => s + BigInt(t.value_micro), 0n);
-      const [acct] = await query<{ pending: string }>(sys.db.url, 'SELECT debits_pending_micro::text AS pending FROM settlement.account WHERE owner = $1', [b]);
+      const expected = trades.filter((t) => t.buyer === b.did).reduce((s, t) => s + BigInt(t.value_micro), 0n);
+      const [acct] = await query<{ pending: string }>(sys.db.url, 'SELECT debits_pending_micro::text AS pending FROM settlement.account WHERE owner = $1', [b.did]);
       expect(acct!.pending).toBe(String(expected));
     }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   APP_SERVICE,
@@ -68,12 +69,17 @@ async function main(): Promise<void> {
   }
 
   const env = { DATABASE_URL: databaseUrl, NATS_URL: environment.nats.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  // A fresh operator password every run: identity resets the bootstrap account to it.
+  const operator = { email: 'operator@ampool.local', password: randomBytes(12).toString('base64url') };
+  const envFor = (app: ServiceApp) =>
+    app === 'identity' ? { ...env, BOOTSTRAP_OPERATOR_EMAIL: operator.email, BOOTSTRAP_OPERATOR_PASSWORD: operator.password } : env;
   say(`starting ${BACKEND.length} services…`);
   const t0 = Date.now();
-  started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, env, { onOutput: passThrough })))));
+  started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, envFor(app), { onOutput: passThrough })))));
   started.push(await startApp('gateway', { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, PORT: String(port) }, { onOutput: passThrough }));
   say(`${started.map((p) => (p.app === 'gateway' ? 'gateway' : APP_SERVICE[p.app as ServiceApp])).join(', ')} healthy in ${Date.now() - t0} ms`);
   say(`gateway: http://127.0.0.1:${port}  (try /health/services)`);
+  say(`operator login: ${operator.email} / ${operator.password}`);
 
   let scenarioOutcome: (ok: boolean) => void = () => undefined;
   const scenarioDone = new Promise<boolean>((resolve) => (scenarioOutcome = resolve));
@@ -82,7 +88,13 @@ async function main(): Promise<void> {
     if (/\[scenario\] done: .* is committed/.test(chunk)) scenarioOutcome(true);
     else if (/\[scenario\] done:|scenario failed/.test(chunk)) scenarioOutcome(false);
   };
-  started.push(await startApp('simulator', { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, GATEWAY_URL: `http://127.0.0.1:${port}` }, { onOutput: watchScenario }));
+  started.push(
+    await startApp(
+      'simulator',
+      { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, GATEWAY_URL: `http://127.0.0.1:${port}`, OPERATOR_EMAIL: operator.email, OPERATOR_PASSWORD: operator.password },
+      { onOutput: watchScenario },
+    ),
+  );
 
   const ok = await scenarioDone;
   if (once) return shutdown(ok ? 0 : 1);

@@ -6,6 +6,7 @@ import { ORDER_RULES, orderRulesFrom } from './orders/order-rules';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
 import { OrdersService } from './orders/orders.service';
+import { ParticipantStatusConsumer } from './orders/participant-status.consumer';
 import { TradeProgressConsumer } from './trades/trade-progress.consumer';
 import { TradesController } from './trades/trades.controller';
 import { TradesRepository } from './trades/trades.repository';
@@ -24,6 +25,7 @@ export class EnergyMarketModule {
         OrdersService,
         TradesRepository,
         TradeProgressConsumer,
+        ParticipantStatusConsumer,
       ],
     };
   }

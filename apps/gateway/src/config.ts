@@ -10,5 +10,12 @@ export const gatewayConfig = z.object({
   RPC_TIMEOUT_MS: intFromEnv(100, 120_000, 5_000),
   LOG_LEVEL: logLevel,
   INSTANCE_ID: instanceId,
+  /** Requests per second per caller (did, operator or IP); 0 turns the limit off. */
+  RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000, 50),
+  RATE_LIMIT_BURST: intFromEnv(1, 1_000_000, 100),
+  /** Send the session cookie with `Secure`: set to true whenever the gateway is behind TLS. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 export type GatewayConfig = z.output<typeof gatewayConfig>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

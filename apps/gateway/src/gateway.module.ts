@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { MessagingModule } from '@ampool/messaging';
-import type { GatewayConfig } from './config';
+import { AuthGuard } from './auth/auth.guard';
+import { KeyCache } from './auth/key-cache.service';
+import { NonceStore } from './auth/nonce-store.service';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { OperatorController } from './identity/operator.controller';
 import { EnergyController } from './energy/energy.controller';
 import { HealthController } from './health/health.controller';
 import { ContractProxy } from './http/contract-proxy';
@@ -21,8 +25,15 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         MessagingModule.forRoot({ service: 'gateway', servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
       ],
-      controllers: [HealthController, ParticipantsController, SettlementController, EnergyController, LedgerController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, ContractProxy],
+      controllers: [HealthController, ParticipantsController, OperatorController, SettlementController, EnergyController, LedgerController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ContractProxy,
+        KeyCache,
+        NonceStore,
+      ],
     };
   }
 }

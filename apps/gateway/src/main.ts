@@ -10,7 +10,7 @@ import { GatewayModule } from './gateway.module';
 void runMain(async () => {
   const config = loadConfig(gatewayConfig, process.env);
   const logger = new ConsoleLogger({ prefix: 'gateway', logLevels: logLevelsUpTo(config.LOG_LEVEL) });
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger, bodyParser: false, rawBody: true });
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
   app.disable('x-powered-by');
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHealthController, MessagingModule } from '@ampool/messaging';
 import type { SimulatorConfig } from './config';
-import { GatewayClient } from './gateway-client/gateway-client';
+import { AmpoolClient } from '@ampool/client';
 import { runSingleTrade } from './scenarios/single-trade.scenario';
 
 const CONFIG = Symbol('SIMULATOR_CONFIG');
@@ -15,10 +15,15 @@ export class ScenarioRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.SCENARIO === 'none') return;
-    const gateway = new GatewayClient(this.config.GATEWAY_URL);
+    const { OPERATOR_EMAIL: email, OPERATOR_PASSWORD: password } = this.config;
+    if (!email || !password) {
+      this.logger.error('the single-trade scenario needs OPERATOR_EMAIL and OPERATOR_PASSWORD to approve and fund its households');
+      return;
+    }
+    const client = new AmpoolClient(this.config.GATEWAY_URL);
     // The scenario's lines are the demo's readable output: plain stdout, one line each.
     const say = (line: string) => process.stdout.write(`[scenario] ${line}\n`);
-    void runSingleTrade(gateway, say, this.config.SCENARIO_TIMEOUT_MS).then(
+    void runSingleTrade(client, { email, password }, say, this.config.SCENARIO_TIMEOUT_MS).then(
       (r) => say(r.status === 'committed' ? `done: trade ${r.tradeId} is committed` : `done: trade ${r.tradeId} ended ${r.status}`),
       (error: Error) => this.logger.error(`scenario failed: ${error.message}`),
     );

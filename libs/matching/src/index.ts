@@ -17,3 +17,4 @@ export {
   MAX_ZONES,
 } from './matching-bounds';
 export type * from './order-book.types';
+export * from './rides';

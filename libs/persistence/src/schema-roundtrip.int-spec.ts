@@ -16,11 +16,45 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
   const processed = () => ({ consumer: 'c', eventId: randomUUID(), processedAt: at });
   const byId = (r: Record<string, unknown>) => ({ id: r.id });
   const byPair = (r: Record<string, unknown>) => ({ consumer_eventId: { consumer: r.consumer, eventId: r.eventId } });
+  const operatorId = randomUUID();
   return {
     Participant: {
       delegate: 'participant',
       where: (r) => ({ did: r.did }),
-      row: { did, publicKey: new Uint8Array(32).fill(7), role: 'household', status: 'active', displayName: 'Roof 12', createdAt: at },
+      row: { did, publicKey: new Uint8Array(32).fill(7), role: 'household', status: 'active', displayName: 'Roof 12', currentKey: did, statusChangedAt: at, createdAt: at },
+    },
+    Key: {
+      delegate: 'key',
+      where: (r) => ({ did: r.did }),
+      row: { did: `${did}x`, publicKey: new Uint8Array(32).fill(9), subject: did, subjectKind: 'participant', status: 'rotated', createdAt: at, retiredAt: at },
+    },
+    Device: {
+      delegate: 'device',
+      where: (r) => ({ did: r.did }),
+      row: {
+        did: `${did}d`, owner: did, type: 'battery', powerW: 5000n, capacityWh: 13_500n, reserveWh: 1_350n, status: 'active',
+        currentKey: `${did}d`, ownerSignature: new Uint8Array(64).fill(1), deviceSignature: new Uint8Array(64).fill(2), createdAt: at,
+      },
+    },
+    Challenge: {
+      delegate: 'challenge',
+      where: byId,
+      row: { id: randomUUID(), publicKey: new Uint8Array(32).fill(3), challenge: 'c', expiresAt: at, usedAt: at },
+    },
+    Operator: {
+      delegate: 'operator',
+      where: byId,
+      row: { id: operatorId, email: 'ops@example.org', passwordHash: 'scrypt$15$8$1$a$b', createdAt: at, disabledAt: at },
+    },
+    Session: {
+      delegate: 'session',
+      where: (r) => ({ tokenHash: r.tokenHash }),
+      row: { tokenHash: 'f'.repeat(64), operatorId, createdAt: at, expiresAt: at, endedAt: at },
+    },
+    Audit: {
+      delegate: 'audit',
+      where: byId,
+      row: { id: randomUUID(), seq: 9n, actor: `operator:${operatorId}`, action: 'participant.approve', target: did, details: '{"reason":""}', at },
     },
     IdentityOutbox: { delegate: 'identityOutbox', where: byId, row: outbox() },
     EnergyOrder: {
@@ -41,6 +75,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       },
     },
     EnergyOutbox: { delegate: 'energyOutbox', where: byId, row: outbox() },
+    EnergyParticipantBlock: { delegate: 'energyParticipantBlock', where: (r) => ({ did: r.did }), row: { did, status: 'suspended', since: at } },
     EnergyProcessedEvent: { delegate: 'energyProcessedEvent', where: byPair, row: processed() },
     SettlementAccount: {
       delegate: 'settlementAccount',
@@ -131,6 +166,13 @@ describe('the migrated database', () => {
     await expect(prisma.ledgerEntry.delete({ where: { id } })).rejects.toThrow(/append-only/);
     await expect(prisma.$executeRawUnsafe('TRUNCATE ledger.entry')).rejects.toThrow(/append-only/);
     expect(await prisma.ledgerEntry.findUnique({ where: { id } })).not.toBeNull();
+  });
+
+  it('refuses any UPDATE or DELETE of the operator audit trail', async () => {
+    const id = randomUUID();
+    await prisma.audit.create({ data: { id, actor: 'system', action: 'test', target: 'x', details: '{}' } });
+    await expect(prisma.audit.update({ where: { id }, data: { action: 'edited' } })).rejects.toThrow(/append-only/);
+    await expect(prisma.audit.delete({ where: { id } })).rejects.toThrow(/append-only/);
   });
 
   it('refuses, in the database itself, a participant balance that would go below zero', async () => {

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { freePort, startApp, type AppName, type ServiceApp, type ServiceProcess } from '@ampool/bootstrap';
+import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import type { ParticipantRole } from '@ampool/contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { startTestNats, type TestNats } from './test-nats';
 
@@ -11,6 +14,14 @@ export interface TestSystem {
   gatewayUrl: string;
   /** Environment the services were started with (to restart one the same way). */
   serviceEnv: Record<string, string>;
+  /** The bootstrap operator account identity was started with. */
+  operatorAccount: { email: string; password: string };
+  /** An API client for the gateway. */
+  client: AmpoolClient;
+  /** A logged-in operator session (created on first use). */
+  operator(): Promise<Credentials>;
+  /** Registers a participant with a new key and has the operator approve it. */
+  participant(role?: ParticipantRole, displayName?: string): Promise<RegisteredParticipant>;
   processes: Map<AppName, ServiceProcess>;
   /** Starts (or restarts) one app and waits until it is healthy. */
   start(app: AppName): Promise<ServiceProcess>;
@@ -21,23 +32,40 @@ export interface TestSystem {
  * Boots the built apps as separate processes against a fresh database and a private
  * nats-server: real services, real broker, real PostgreSQL.
  */
-export async function startTestSystem(options: { services?: ServiceApp[]; gateway?: boolean } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string> } = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
   const nats = await startTestNats();
   const port = await freePort();
   const serviceEnv = { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', DB_POOL_MAX: '4' };
+  const operatorAccount = { email: 'operator@ampool.test', password: randomBytes(12).toString('base64url') };
   const processes = new Map<AppName, ServiceProcess>();
   const start = async (app: AppName) => {
-    const env = app === 'gateway' ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port) } : serviceEnv;
+    const env =
+      app === 'gateway'
+        ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...(options.gatewayEnv ?? {}) }
+        : app === 'identity'
+          ? { ...serviceEnv, BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password }
+          : serviceEnv;
     const proc = await startApp(app, env);
     processes.set(app, proc);
     return proc;
   };
+  const client = new AmpoolClient(`http://127.0.0.1:${port}`);
+  let session: Promise<Credentials> | undefined;
+  const operator = () => (session ??= loginOperator(client, operatorAccount.email, operatorAccount.password));
   const system: TestSystem = {
     db,
     nats,
     gatewayUrl: `http://127.0.0.1:${port}`,
     serviceEnv,
+    operatorAccount,
+    client,
+    operator,
+    participant: async (role = 'household', displayName = 'test participant') => {
+      const p = await registerParticipant(client, role, displayName);
+      await client.post(`/v1/participants/${p.did}/approve`, { reason: 'test' }, await operator());
+      return { ...p, status: 'active' };
+    },
     processes,
     start,
     stop: async () => {

@@ -95,6 +95,34 @@ export class OrdersRepository {
     return rows.map(toRow);
   }
 
+  /**
+   * Serialises a participant's order submissions (shared) against changes to its standing
+   * (exclusive) for the rest of the transaction.
+   */
+  async lockParticipant(tx: Tx, did: string, mode: 'shared' | 'exclusive'): Promise<void> {
+    const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+    await tx.$executeRawUnsafe(`SELECT ${fn}(hashtextextended($1, 0))`, `energy-participant|${did}`);
+  }
+
+  /** The block on a participant, if identity suspended or revoked it. */
+  async blockOf(tx: Tx, did: string): Promise<string | null> {
+    return (await tx.energyParticipantBlock.findUnique({ where: { did } }))?.status ?? null;
+  }
+
+  async setBlock(tx: Tx, did: string, status: 'suspended' | 'revoked' | null, since: Date): Promise<void> {
+    if (status === null) await tx.energyParticipantBlock.deleteMany({ where: { did } });
+    else await tx.energyParticipantBlock.upsert({ where: { did }, create: { did, status, since }, update: { status, since } });
+  }
+
+  /** Cancels every open order of a participant; returns what was open. */
+  async cancelOpenOf(tx: Tx, participant: string): Promise<{ id: string; remainingWh: bigint }[]> {
+    return tx.$queryRawUnsafe<{ id: string; remainingWh: bigint }[]>(
+      `UPDATE energy."order" SET status = 'cancelled' WHERE participant = $1 AND status = 'open'
+       RETURNING id::text AS id, remaining_wh AS "remainingWh"`,
+      participant,
+    );
+  }
+
   async setRemaining(tx: Tx, id: string, remainingWh: bigint): Promise<void> {
     await tx.energyOrder.update({ where: { id }, data: { remainingWh, status: remainingWh === 0n ? 'filled' : 'open' } });
   }

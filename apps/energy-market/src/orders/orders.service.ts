@@ -56,6 +56,11 @@ export class OrdersService {
     }
 
     const outcome = await this.uow.run(async (tx, emit) => {
+      // A suspension that raced this order either lands first (and the block refuses the
+      // order) or after the commit (and cancels it): never in between.
+      await this.orders.lockParticipant(tx, input.participant, 'shared');
+      const block = await this.orders.blockOf(tx, input.participant);
+      if (block) throw new AppError(ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${input.participant} is ${block}`);
       await this.orders.lockMarket(tx, input.zone, input.intervalStart);
       const order: OrderRow = { ...input, remainingWh: input.quantityWh, status: 'open', createdAt: new Date(), requestHash };
       if (!(await this.orders.insert(tx, order))) return null; // a concurrent retry got there first

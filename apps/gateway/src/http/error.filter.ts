@@ -13,6 +13,10 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
+    if (body.code === ErrorCode.RATE_LIMITED) {
+      const wait = (body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 1;
+      res.setHeader('Retry-After', String(wait));
+    }
     res.status(httpStatusFor(body.code)).json(body);
   }
 

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import type { ParticipantView } from '@ampool/contracts';
-import { PrismaClient, type Db } from '@ampool/persistence';
+import type { ParticipantRole, ParticipantStatus, ParticipantView } from '@ampool/contracts';
+import { PrismaClient, type Db, type Tx } from '@ampool/persistence';
 
-type Row = { did: string; role: string; status: string; displayName: string; createdAt: Date };
+type Row = { did: string; role: string; status: string; displayName: string; currentKey: string; createdAt: Date };
 
 function toView(row: Row): ParticipantView {
-  return { did: row.did, role: row.role as ParticipantView['role'], status: row.status as ParticipantView['status'], displayName: row.displayName, createdAt: row.createdAt };
+  return {
+    did: row.did,
+    role: row.role as ParticipantRole,
+    status: row.status as ParticipantStatus,
+    displayName: row.displayName,
+    currentKey: row.currentKey,
+    createdAt: row.createdAt,
+  };
 }
 
 /** The `identity.participant` table. */
@@ -13,19 +20,47 @@ function toView(row: Row): ParticipantView {
 export class ParticipantsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async findByDid(did: string, db: Db = this.prisma): Promise<ParticipantView | null> {
+  async find(did: string, db: Db = this.prisma): Promise<ParticipantView | null> {
     const row = await db.participant.findUnique({ where: { did } });
     return row ? toView(row) : null;
   }
 
-  /** Inserts unless the did exists; returns the stored row and whether it was created now. */
-  async insertIfAbsent(db: Db, p: ParticipantView & { publicKey: Uint8Array<ArrayBuffer> }): Promise<{ participant: ParticipantView; created: boolean }> {
-    const inserted = await db.participant.createManyAndReturn({
-      data: [{ did: p.did, publicKey: p.publicKey, role: p.role, status: p.status, displayName: p.displayName, createdAt: p.createdAt }],
-      skipDuplicates: true,
+  /** Locks the participant row for a status change. */
+  async lock(tx: Tx, did: string): Promise<ParticipantView | null> {
+    const rows = await tx.$queryRawUnsafe<Row[]>(
+      `SELECT did, role, status, display_name AS "displayName", current_key AS "currentKey", created_at AS "createdAt"
+       FROM identity.participant WHERE did = $1 FOR UPDATE`,
+      did,
+    );
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async findByPublicKey(publicKey: Uint8Array<ArrayBuffer>, db: Db = this.prisma): Promise<ParticipantView | null> {
+    const row = await db.participant.findUnique({ where: { publicKey } });
+    return row ? toView(row) : null;
+  }
+
+  async insert(tx: Tx, p: ParticipantView & { publicKey: Uint8Array<ArrayBuffer> }): Promise<void> {
+    await tx.participant.create({
+      data: { did: p.did, publicKey: p.publicKey, role: p.role, status: p.status, displayName: p.displayName, currentKey: p.currentKey, createdAt: p.createdAt },
     });
-    if (inserted[0]) return { participant: toView(inserted[0]), created: true };
-    const existing = await db.participant.findUniqueOrThrow({ where: { did: p.did } });
-    return { participant: toView(existing), created: false };
+  }
+
+  async setStatus(tx: Tx, did: string, status: ParticipantStatus): Promise<ParticipantView> {
+    return toView(await tx.participant.update({ where: { did }, data: { status, statusChangedAt: new Date() } }));
+  }
+
+  async setCurrentKey(tx: Tx, did: string, key: string): Promise<void> {
+    await tx.participant.update({ where: { did }, data: { currentKey: key } });
+  }
+
+  /** One page in did order, after `after`. */
+  async list(filter: { status?: ParticipantStatus; role?: ParticipantRole; after?: string; limit: number }): Promise<ParticipantView[]> {
+    const rows = await this.prisma.participant.findMany({
+      where: { status: filter.status, role: filter.role, did: filter.after ? { gt: filter.after } : undefined },
+      orderBy: { did: 'asc' },
+      take: filter.limit,
+    });
+    return rows.map(toView);
   }
 }

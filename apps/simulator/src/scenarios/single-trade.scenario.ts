@@ -1,8 +1,7 @@
-import { generateKeyPair } from '@ampool/crypto';
-import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import type { z } from 'zod';
 import type { accountView, ledgerEntryView, orderView, tradeView } from '@ampool/contracts';
-import { GatewayClient, GatewayError } from '../gateway-client/gateway-client';
+import { AmpoolClient, ApiError, loginOperator, registerParticipant, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 
 type Wire<S extends z.ZodType> = z.input<S>;
 type TradeWire = Wire<typeof tradeView>;
@@ -19,19 +18,28 @@ const BUY_LIMIT = '250000'; // 0.25 per kWh
 const DEPOSIT_MICRO = '5000000'; // 5.00
 
 /**
- * The foundation's end-to-end story, through the public API only: two households register,
- * one is funded, one sells 2 kWh for the next delivery interval, the other buys it; the trade
- * is followed until settlement holds the money and the ledger has recorded it.
+ * The end-to-end story, through the public API only, as real clients would do it: an
+ * operator logs in; two households register with their own keys (proving possession with a
+ * challenge) and are approved; the buyer is funded; one sells 2 kWh for the next delivery
+ * interval and the other buys it, each with signed requests; the trade is followed until
+ * settlement holds the money and the ledger has recorded it.
  */
-export async function runSingleTrade(gateway: GatewayClient, say: (line: string) => void, timeoutMs: number): Promise<ScenarioResult> {
+export async function runSingleTrade(
+  client: AmpoolClient,
+  operatorLogin: { email: string; password: string },
+  say: (line: string) => void,
+  timeoutMs: number,
+): Promise<ScenarioResult> {
   const deadline = Date.now() + timeoutMs;
-  await waitForServices(gateway, say, deadline);
+  await waitForServices(client, say, deadline);
+  const operator = await loginOperator(client, operatorLogin.email, operatorLogin.password);
+  say(`operator ${operatorLogin.email} logged in`);
 
-  const seller = await register(gateway, 'Roof A (PV + battery)');
-  const buyer = await register(gateway, 'Roof B (EV charger)');
-  say(`registered household ${short(seller)} (seller) and ${short(buyer)} (buyer)`);
+  const seller = await household(client, operator, 'Roof A (PV + battery)');
+  const buyer = await household(client, operator, 'Roof B (EV charger)');
+  say(`households ${short(seller.did)} (seller) and ${short(buyer.did)} (buyer) registered and approved`);
 
-  const deposit = await gateway.post<{ account: Wire<typeof accountView> }>('/v1/deposits', { id: uuidv7(), participant: buyer, amountMicro: DEPOSIT_MICRO });
+  const deposit = await client.post<{ account: Wire<typeof accountView> }>('/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: DEPOSIT_MICRO }, operator);
   say(`deposited ${money(DEPOSIT_MICRO)} for the buyer (available ${money(deposit.account.availableMicro)})`);
 
   // The next interval, unless its gate closes within a minute: then the one after.
@@ -40,14 +48,18 @@ export async function runSingleTrade(gateway: GatewayClient, say: (line: string)
   if (start - now < 60_000) start = nextIntervalStartMs(start);
   const intervalStart = new Date(start).toISOString();
 
-  const sell = await gateway.post<{ order: Wire<typeof orderView> }>('/v1/energy/orders', {
-    id: uuidv7(), participant: seller, side: 'sell', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: SELL_PRICE,
-  });
-  say(`sell order ${short(sell.order.id)}: ${SELL_WH} Wh at ${money(SELL_PRICE)}/kWh for ${intervalStart} (resting)`);
+  const sell = await client.post<{ order: Wire<typeof orderView> }>(
+    '/v1/energy/orders',
+    { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: SELL_PRICE },
+    signingWith(seller.key),
+  );
+  say(`sell order ${short(sell.order.id)}: ${SELL_WH} Wh at ${money(SELL_PRICE)}/kWh for ${intervalStart} (resting; signed by the seller)`);
 
-  const buy = await gateway.post<{ order: Wire<typeof orderView>; trades: TradeWire[] }>('/v1/energy/orders', {
-    id: uuidv7(), participant: buyer, side: 'buy', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: BUY_LIMIT,
-  });
+  const buy = await client.post<{ order: Wire<typeof orderView>; trades: TradeWire[] }>(
+    '/v1/energy/orders',
+    { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: BUY_LIMIT },
+    signingWith(buyer.key),
+  );
   const trade = buy.trades[0];
   if (!trade) throw new Error('the buy order did not match the resting sell order');
   say(`buy order ${short(buy.order.id)} matched: trade ${short(trade.id)}, ${trade.energyWh} Wh at ${money(trade.priceMicroPerKwh)}/kWh = ${money(trade.valueMicro)}`);
@@ -58,40 +70,36 @@ export async function runSingleTrade(gateway: GatewayClient, say: (line: string)
   while (status !== 'committed' && status !== 'unfunded') {
     if (Date.now() > deadline) throw new Error(`trade ${trade.id} still ${status} when the scenario timed out`);
     await sleep(100);
-    current = (await gateway.get<{ trade: TradeWire }>(`/v1/energy/trades/${trade.id}`)).trade;
+    current = (await client.get<{ trade: TradeWire }>(`/v1/energy/trades/${trade.id}`, signingWith(buyer.key))).trade;
     if (current.status !== status) {
       status = current.status;
       say(`trade status: ${status}${status === 'held' ? ` (buyer's money held, transfer ${short(current.holdTransferId ?? '')})` : ''}`);
     }
   }
   if (status === 'committed') {
-    const entry = await gateway.get<{ entry: Wire<typeof ledgerEntryView> }>(`/v1/ledger/entries/energy.trade/${trade.id}`);
+    const entry = await client.get<{ entry: Wire<typeof ledgerEntryView> }>(`/v1/ledger/entries/energy.trade/${trade.id}`, signingWith(buyer.key));
     say(`ledger entry #${entry.entry.sequence}: sha256 ${entry.entry.payloadHash}`);
-    const account = await gateway.get<{ account: Wire<typeof accountView> }>(`/v1/accounts/${buyer}`);
+    const account = await client.get<{ account: Wire<typeof accountView> }>(`/v1/accounts/${buyer.did}`, signingWith(buyer.key));
     say(`buyer: ${money(account.account.debitsPendingMicro)} held, ${money(account.account.availableMicro)} available`);
   }
   return { tradeId: trade.id, status, ledgerEntryHash: current.ledgerEntryHash };
 }
 
-async function register(gateway: GatewayClient, displayName: string): Promise<string> {
-  const { publicKey } = generateKeyPair();
-  const res = await gateway.post<{ participant: { did: string } }>('/v1/participants', {
-    publicKey: Buffer.from(publicKey).toString('base64url'),
-    role: 'household',
-    displayName,
-  });
-  return res.participant.did;
+async function household(client: AmpoolClient, operator: Credentials, name: string): Promise<RegisteredParticipant> {
+  const p = await registerParticipant(client, 'household', name);
+  if (p.status === 'pending') await client.post(`/v1/participants/${p.did}/approve`, { reason: 'demo household' }, operator);
+  return p;
 }
 
-async function waitForServices(gateway: GatewayClient, say: (line: string) => void, deadline: number): Promise<void> {
+async function waitForServices(client: AmpoolClient, say: (line: string) => void, deadline: number): Promise<void> {
   let reported = false;
   for (;;) {
     try {
-      await gateway.get('/health/services');
+      await client.get('/health/services');
       return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`services not healthy in time: ${(error as Error).message}`);
-      if (!reported && error instanceof GatewayError) {
+      if (!reported && error instanceof ApiError) {
         say('waiting for every service to report healthy…');
         reported = true;
       }

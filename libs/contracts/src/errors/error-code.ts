@@ -27,6 +27,34 @@ export const ErrorCode = {
   INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
   /** The settlement account does not exist. */
   ACCOUNT_UNKNOWN: 'ACCOUNT_UNKNOWN',
+  /** The request carries no signature (or session) where one is required. */
+  SIGNATURE_MISSING: 'SIGNATURE_MISSING',
+  /** The signature, its parameters or its covered components are malformed or do not verify. */
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  /** The signature's `created` time is more than the allowed skew away from now. */
+  SIGNATURE_EXPIRED: 'SIGNATURE_EXPIRED',
+  /** The signature's nonce was seen before: a replay. */
+  NONCE_REPLAYED: 'NONCE_REPLAYED',
+  /** The body does not match its Content-Digest, or the digest is missing or malformed. */
+  DIGEST_MISMATCH: 'DIGEST_MISMATCH',
+  /** The keyid names no registered key. */
+  KEY_UNKNOWN: 'KEY_UNKNOWN',
+  /** The key was revoked or replaced by rotation. */
+  KEY_REVOKED: 'KEY_REVOKED',
+  /** The operator session is missing, expired or ended. */
+  SESSION_INVALID: 'SESSION_INVALID',
+  /** Wrong email or password. */
+  LOGIN_FAILED: 'LOGIN_FAILED',
+  /** Authenticated, but not allowed to do this (wrong role, or someone else's resource). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** Too many requests: retry after the number of seconds in Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The registration challenge is unknown, expired, used, or for another key. */
+  CHALLENGE_INVALID: 'CHALLENGE_INVALID',
+  /** A proof signature (possession of a key, device binding, rotation) does not verify. */
+  PROOF_INVALID: 'PROOF_INVALID',
+  /** The requested status change is not allowed from the current status. */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
   /** A service the request depends on did not answer in time. Safe to retry with the same id. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** A service the request depends on is not reachable. Safe to retry with the same id. */

@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { defineRpc } from '../contract';
-import { ed25519PublicKey } from '../wire/codecs';
+import { ed25519PublicKey, uuidV7 } from '../wire/codecs';
 import { participantRole, participantView } from './participant';
 
-/** Registers a participant by its Ed25519 public key; its id is the key's did:key. */
+/** Ed25519 signature, 64 bytes, base64url without padding. */
+export const ed25519Signature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be 64 bytes in base64url');
+
+/**
+ * Registers a participant by its Ed25519 public key, proven by a signature over
+ * `registrationStatement` with the challenge. The participant starts `pending` until an
+ * operator approves it (or `active` for roles the deployment approves automatically).
+ */
 export const ParticipantRegister = defineRpc(
   'rpc.identity.participant.register',
   z.strictObject({
     publicKey: ed25519PublicKey,
     role: participantRole,
-    displayName: z.string().trim().min(1).max(80),
+    displayName: z.string().trim().min(1).max(80).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    challengeId: uuidV7,
+    signature: ed25519Signature,
   }),
   z.strictObject({ participant: participantView }),
 );

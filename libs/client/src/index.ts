@@ -1,0 +1,2 @@
+export * from './ampool-client';
+export * from './identities';

@@ -1,0 +1,3 @@
+export * from './content-digest';
+export * from './sign-request';
+export * from './verify-request';
