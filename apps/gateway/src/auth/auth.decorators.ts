@@ -14,6 +14,11 @@ export const ACCESS_KEY = 'ampool:access';
 
 export const Access = (...allowed: Access[]) => SetMetadata(ACCESS_KEY, allowed);
 
+export const UNTHROTTLED_KEY = 'ampool:unthrottled';
+
+/** Exempts a route from rate limits (health probes: an orchestrator must always get an answer). */
+export const Unthrottled = () => SetMetadata(UNTHROTTLED_KEY, true);
+
 /** The authenticated caller of this request. */
 export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<Request>().principal;

@@ -5,7 +5,7 @@ import { AppError, ErrorCode, SessionResolve } from '@ampool/contracts';
 import { verifySignedRequest } from '@ampool/http-signature';
 import { RpcClient } from '@ampool/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { ACCESS_KEY, type Access } from './auth.decorators';
+import { ACCESS_KEY, UNTHROTTLED_KEY, type Access } from './auth.decorators';
 import { KeyCache } from './key-cache.service';
 import { NonceStore } from './nonce-store.service';
 import { isOperator, rateKeyOf, type Principal } from './principal';
@@ -40,7 +40,8 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(req);
     req.principal = principal;
 
-    const wait = this.buckets.take(rateKeyOf(principal), Date.now());
+    const unthrottled = this.reflector.getAllAndOverride<boolean | undefined>(UNTHROTTLED_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const wait = unthrottled ? 0 : this.buckets.take(rateKeyOf(principal), Date.now());
     if (wait > 0) throw new AppError(ErrorCode.RATE_LIMITED, 'too many requests', { retryAfterSeconds: wait });
 
     if (allowed.includes('public')) return true;

@@ -3,13 +3,14 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Health, SERVICES } from '@ampool/contracts';
 import { checkNats, NATS_CONNECTION, RpcClient } from '@ampool/messaging';
-import { Access } from '../auth/auth.decorators';
+import { Access, Unthrottled } from '../auth/auth.decorators';
 
 /** Services whose health the gateway reports (the simulator is a client, not a service). */
 const BACKEND = SERVICES.filter((s) => s !== 'simulator');
 
 @Controller('health')
 @Access('public')
+@Unthrottled()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
