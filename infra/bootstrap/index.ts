@@ -4,3 +4,4 @@ export * from './postgres';
 export * from './nats';
 export * from './environment';
 export * from './app-process';
+export * from './service-logins';

@@ -7,6 +7,7 @@ import {
   localDataDir,
   repoRoot,
   startApp,
+  ensureServiceLogins,
   tcpAnswers,
   type Environment,
   type ServiceApp,
@@ -71,8 +72,12 @@ async function main(): Promise<void> {
   const env = { DATABASE_URL: databaseUrl, NATS_URL: environment.nats.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   // A fresh operator password every run: identity resets the bootstrap account to it.
   const operator = { email: 'operator@ampool.local', password: randomBytes(12).toString('base64url') };
-  const envFor = (app: ServiceApp) =>
-    app === 'identity' ? { ...env, BOOTSTRAP_OPERATOR_EMAIL: operator.email, BOOTSTRAP_OPERATOR_PASSWORD: operator.password } : env;
+  // Each service logs in as its own database role, with rights on its own schema only.
+  const logins = await ensureServiceLogins(environment.postgres.serverUrl, databaseUrl, randomBytes(18).toString('base64url'));
+  const envFor = (app: ServiceApp) => {
+    const own = { ...env, DATABASE_URL: logins[app as keyof typeof logins] ?? databaseUrl };
+    return app === 'identity' ? { ...own, BOOTSTRAP_OPERATOR_EMAIL: operator.email, BOOTSTRAP_OPERATOR_PASSWORD: operator.password } : own;
+  };
   say(`starting ${BACKEND.length} services…`);
   const t0 = Date.now();
   started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, envFor(app), { onOutput: passThrough })))));

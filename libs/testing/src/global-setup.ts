@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureEnvironment, ensureNatsServerBinary, localDataDir, BootstrapError, type Environment } from '@ampool/bootstrap';
+import { randomBytes } from 'node:crypto';
+import { ensureEnvironment, ensureNatsServerBinary, ensureServiceLogins, localDataDir, BootstrapError, type Environment } from '@ampool/bootstrap';
 import { applyMigrations, createDatabase, dropDatabase, listDatabases } from '@ampool/persistence';
 import { repoRoot } from './repo-root';
 import { writeTestEnv, readTestEnv } from './test-env';
@@ -46,7 +47,10 @@ export default async function globalSetup(): Promise<void> {
     const templateDb = `${dbPrefix}_template`;
     const templateUrl = await createDatabase(env.postgres.serverUrl, templateDb);
     await applyMigrations(templateUrl, join(root, 'prisma', 'migrations'));
-    writeTestEnv({ serverUrl: env.postgres.serverUrl, templateDb, dbPrefix, natsServerBin });
+    // Services in e2e tests log in as their own roles, as in production.
+    const servicePassword = randomBytes(18).toString('base64url');
+    await ensureServiceLogins(env.postgres.serverUrl, templateUrl, servicePassword);
+    writeTestEnv({ serverUrl: env.postgres.serverUrl, templateDb, dbPrefix, natsServerBin, servicePassword });
 
     const build = spawnSync(process.execPath, [join(root, 'infra', 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);

@@ -11,6 +11,8 @@ export interface TestEnv {
   dbPrefix: string;
   /** Path of the nats-server binary, for tests that start their own. */
   natsServerBin: string;
+  /** The password of this run's service login roles (see ensureServiceLogins). */
+  servicePassword: string;
 }
 
 const KEYS = {
@@ -18,6 +20,7 @@ const KEYS = {
   templateDb: 'AMPOOL_TEST_TEMPLATE_DB',
   dbPrefix: 'AMPOOL_TEST_DB_PREFIX',
   natsServerBin: 'AMPOOL_TEST_NATS_SERVER',
+  servicePassword: 'AMPOOL_TEST_SERVICE_PASSWORD',
 } as const;
 
 export function writeTestEnv(env: TestEnv): void {

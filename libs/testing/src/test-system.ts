@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, startApp, type AppName, type ServiceApp, type ServiceProcess } from '@ampool/bootstrap';
+import { freePort, SERVICE_LOGINS, startApp, type AppName, type ServiceApp, type ServiceProcess, type StatefulApp } from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import type { ParticipantRole } from '@ampool/contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { readTestEnv } from './test-env';
 import { startTestNats, type TestNats } from './test-nats';
 
 export const ALL_SERVICES: ServiceApp[] = ['identity', 'energy-market', 'settlement', 'ledger', 'metering', 'ride-market'];
@@ -37,15 +38,27 @@ export async function startTestSystem(options: { services?: ServiceApp[]; gatewa
   const nats = await startTestNats();
   const port = await freePort();
   const serviceEnv = { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', DB_POOL_MAX: '4' };
+  const { servicePassword } = readTestEnv();
+  /** Each stateful service logs in as its own role, with rights on its own schema only. */
+  const databaseUrlFor = (app: StatefulApp) => {
+    const u = new URL(db.url);
+    u.username = SERVICE_LOGINS[app];
+    u.password = servicePassword;
+    return u.toString();
+  };
   const operatorAccount = { email: 'operator@ampool.test', password: randomBytes(12).toString('base64url') };
   const processes = new Map<AppName, ServiceProcess>();
   const start = async (app: AppName) => {
-    const env =
+    const env: Record<string, string> =
       app === 'gateway'
         ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...(options.gatewayEnv ?? {}) }
-        : app === 'identity'
-          ? { ...serviceEnv, BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password }
-          : serviceEnv;
+        : app === 'simulator'
+          ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', SCENARIO: 'none' }
+          : {
+              ...serviceEnv,
+              DATABASE_URL: databaseUrlFor(app),
+              ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
+            };
     const proc = await startApp(app, env);
     processes.set(app, proc);
     return proc;
