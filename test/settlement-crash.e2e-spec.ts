@@ -23,7 +23,7 @@ describe('settlement killed while trades execute', () => {
 
   beforeAll(async () => {
     sys = await startTestSystem();
-    nc = await connect({ servers: sys.nats.url });
+    nc = await connect(sys.natsAdmin);
     operator = await sys.operator();
   });
   afterAll(async () => {

@@ -76,6 +76,8 @@ export interface StartNatsOptions {
   /** A configuration file (users, permissions, cluster); JetStream is enabled either way. */
   configFile?: string;
   extraArgs?: string[];
+  /** Environment for the server (a configuration may read passwords from it). */
+  env?: Record<string, string>;
 }
 
 /** Starts a nats-server with JetStream and waits until it accepts connections. */
@@ -87,7 +89,7 @@ export async function startNatsServer(options: StartNatsOptions): Promise<NatsSe
     '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', options.storeDir,
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-4000);

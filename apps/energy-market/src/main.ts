@@ -6,5 +6,5 @@ import { EnergyMarketModule } from './energy-market.module';
 
 void runMain(async () => {
   const config = loadConfig(energyMarketConfig, process.env);
-  await startService({ service: 'energy', module: EnergyMarketModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL });
+  await startService({ service: 'energy', module: EnergyMarketModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

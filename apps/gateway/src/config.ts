@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFromEnv, instanceId, logLevel, natsServers } from '@ampool/config';
+import { intFromEnv, instanceId, logLevel, natsCredentials, natsServers } from '@ampool/config';
 
 /** The gateway's environment. It keeps no state of its own, so it has no database. */
 export const gatewayConfig = z.object({
   NATS_URL: natsServers,
+  ...natsCredentials,
   PORT: intFromEnv(1, 65_535, 3000),
   HOST: z.string().default('127.0.0.1'),
   BODY_LIMIT_BYTES: intFromEnv(256, 10_485_760, 65_536),

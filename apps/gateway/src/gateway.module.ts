@@ -23,7 +23,14 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         TerminusModule.forRoot({ logger: false }),
-        MessagingModule.forRoot({ service: 'gateway', servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
+        MessagingModule.forRoot({
+          service: 'gateway',
+          servers: config.NATS_URL,
+          instance: config.INSTANCE_ID,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          user: config.NATS_USER,
+          pass: config.NATS_PASSWORD,
+        }),
       ],
       controllers: [HealthController, ParticipantsController, OperatorController, SettlementController, EnergyController, LedgerController],
       providers: [

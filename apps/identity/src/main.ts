@@ -6,5 +6,5 @@ import { IdentityModule } from './identity.module';
 
 void runMain(async () => {
   const config = loadConfig(identityConfig, process.env);
-  await startService({ service: 'identity', module: IdentityModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL });
+  await startService({ service: 'identity', module: IdentityModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

@@ -6,5 +6,5 @@ import { LedgerModule } from './ledger.module';
 
 void runMain(async () => {
   const config = loadConfig(ledgerConfig, process.env);
-  await startService({ service: 'ledger', module: LedgerModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL });
+  await startService({ service: 'ledger', module: LedgerModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

@@ -6,5 +6,5 @@ import { MeteringModule } from './metering.module';
 
 void runMain(async () => {
   const config = loadConfig(meteringConfig, process.env);
-  await startService({ service: 'metering', module: MeteringModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL });
+  await startService({ service: 'metering', module: MeteringModule.forRoot(config), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { instanceId, intFromEnv, logLevel, natsServers } from '@ampool/config';
+import { instanceId, intFromEnv, logLevel, natsCredentials, natsServers } from '@ampool/config';
 
 /** The simulator's environment: it is a client of the public API, with no database. */
 export const simulatorConfig = z.object({
   NATS_URL: natsServers,
+  ...natsCredentials,
   GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:3000'),
   /** Which scenario to run at start: `single-trade` (one household sells 2 kWh to another) or `none`. */
   SCENARIO: z.enum(['single-trade', 'none']).default('single-trade'),

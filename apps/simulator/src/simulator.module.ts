@@ -36,7 +36,16 @@ export class SimulatorModule {
   static forRoot(config: SimulatorConfig): DynamicModule {
     return {
       module: SimulatorModule,
-      imports: [MessagingModule.forRoot({ service: 'simulator', servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS })],
+      imports: [
+        MessagingModule.forRoot({
+          service: 'simulator',
+          servers: config.NATS_URL,
+          instance: config.INSTANCE_ID,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          user: config.NATS_USER,
+          pass: config.NATS_PASSWORD,
+        }),
+      ],
       controllers: [createHealthController('simulator')],
       providers: [{ provide: CONFIG, useValue: config }, ScenarioRunner],
     };

@@ -30,10 +30,17 @@ export const logLevel = z.enum(['error', 'warn', 'log', 'debug', 'verbose']).def
 /** A short name for this process among instances of the same service. */
 export const instanceId = z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1-40 chars of letters, digits, _ or -').optional();
 
+/** NATS credentials: a service connects as its own user when the server enforces permissions. */
+export const natsCredentials = {
+  NATS_USER: z.string().regex(/^[a-z]{1,32}$/, 'must be a lower-case user name').optional(),
+  NATS_PASSWORD: z.string().min(1).max(256).optional(),
+};
+
 /** The fields every service shares. */
 export const serviceEnv = {
   DATABASE_URL: postgresUrl,
   NATS_URL: natsServers,
+  ...natsCredentials,
   LOG_LEVEL: logLevel,
   INSTANCE_ID: instanceId,
   RPC_TIMEOUT_MS: intFromEnv(100, 120_000, 5_000),

@@ -4,6 +4,7 @@ export * from './errors/http-status';
 export * from './wire/codecs';
 export * from './contract';
 export * from './streams';
+export * from './consumers';
 export * from './health/health.contract';
 export * from './identity/proofs';
 export * from './identity/participant';

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ServiceName } from '@ampool/contracts';
-import { connectNats, NATS_CONNECTION } from './nats-connection';
+import { connectNats, inboxPrefixFor, NATS_CONNECTION } from './nats-connection';
 import { RPC_DEFAULT_TIMEOUT_MS, RpcClient } from './rpc/rpc-client';
 import { defaultInstance, productVersion, SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 
@@ -43,7 +43,13 @@ export class MessagingModule {
         {
           provide: NATS_CONNECTION,
           useFactory: () =>
-            connectNats({ servers: options.servers, name: `${options.service}-${identity.instance}`, user: options.user, pass: options.pass }),
+            connectNats({
+              servers: options.servers,
+              name: `${options.service}-${identity.instance}`,
+              user: options.user,
+              pass: options.pass,
+              inboxPrefix: options.user ? inboxPrefixFor(options.service) : undefined,
+            }),
         },
         RpcClient,
         NatsLifecycle,

@@ -3,12 +3,21 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 /** Injection token for the service's shared NATS connection. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
+/**
+ * The inbox prefix of a NATS user: replies, JetStream acks and pull deliveries all arrive
+ * under it, and the user's permissions let it subscribe there and nowhere else's.
+ */
+export function inboxPrefixFor(user: string): string {
+  return `_INBOX_${user}`;
+}
+
 export interface NatsConnectOptions {
   servers: string[];
   /** Client name shown by the server's monitoring: `<service>-<instance>`. */
   name: string;
   user?: string;
   pass?: string;
+  inboxPrefix?: string;
 }
 
 /**
@@ -21,6 +30,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     name: options.name,
     user: options.user,
     pass: options.pass,
+    inboxPrefix: options.inboxPrefix,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     timeout: 5_000,

@@ -11,6 +11,8 @@ export interface StatefulServiceConfig {
   INSTANCE_ID?: string;
   RPC_TIMEOUT_MS: number;
   DB_POOL_MAX: number;
+  NATS_USER?: string;
+  NATS_PASSWORD?: string;
 }
 
 /**
@@ -27,7 +29,14 @@ export function statefulServiceImports(options: {
   const { service, schema, config, publishes } = options;
   return [
     PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL, schema, poolMax: config.DB_POOL_MAX, applicationName: service }),
-    MessagingModule.forRoot({ service, servers: config.NATS_URL, instance: config.INSTANCE_ID, rpcTimeoutMs: config.RPC_TIMEOUT_MS }),
+    MessagingModule.forRoot({
+      service,
+      servers: config.NATS_URL,
+      instance: config.INSTANCE_ID,
+      rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+      user: config.NATS_USER,
+      pass: config.NATS_PASSWORD,
+    }),
     ...(publishes ? [EventsModule.forRoot({ publishes })] : []),
   ];
 }

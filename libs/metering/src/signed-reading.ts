@@ -3,21 +3,28 @@
  *
  * - a reading batch, signed by the metering device itself:
  *
- *       "ampool/meter-reading/v1\n" ‖ canonicalJson({ device, readings: [{ at, importWh, exportWh, socWh? }] })
+ *       "ampool/meter-reading/v1\n" ‖ canonicalJson({ device, key, readings: [{ at, importWh, exportWh, socWh? }] })
  *
- *   with `device` the device's did:key, `at` the ISO 8601 UTC time with milliseconds
+ *   with `device` the device's did (stable across key rotations, as identity keeps it), `key`
+ *   the did:key of the key that signs (the device's current key; equal to `device` until the
+ *   first rotation), `at` the ISO 8601 UTC time with milliseconds
  *   (`2024-05-01T10:15:00.000Z`), and registers as decimal strings (they can exceed 2^53);
  *   readings in the order the device sent them;
  *
  * - a DSMR P1 telegram, signed by the P1 gateway that read it:
  *
- *       "ampool/dsmr-telegram/v1\n" ‖ canonicalJson({ gateway, receivedAt, timeZone }) ‖ "\n" ‖ telegram bytes
+ *       "ampool/dsmr-telegram/v1\n" ‖ canonicalJson({ gateway, key, receivedAt, timeZone }) ‖ "\n" ‖ telegram bytes
  *
  *   The telegram is signed as the raw bytes read from the port, so the signature and the
  *   meter's CRC cover the same bytes. Canonical JSON never contains a raw newline, so the
  *   first "\n" after the JSON unambiguously ends it. `timeZone` is signed because it decides
  *   what instant the telegram's local timestamp means; `receivedAt` (the gateway's clock)
  *   dates telegrams that carry no timestamp of their own (DSMR 2.2, 3.0).
+ *
+ * Signing the key id binds the statement to one key: verification checks that `key` is the
+ * did:key of the public key it verifies with, so a statement is never attributed to another
+ * key even if a caller looked up the wrong one; the service then checks, with identity, that
+ * `key` is an active key of `device` (or `gateway`).
  *
  * The prefix names the statement and its version, so a signature over one kind of statement
  * can never be replayed as another (a reading batch as a trip proof, v1 as v2). Signatures are
@@ -39,16 +46,21 @@ export const MAX_BATCH_READINGS = 8_640;
 /** Longest device or gateway identifier accepted in a signed statement. */
 export const MAX_DID_LENGTH = 128;
 
-/** A device's signed upload: its did:key and its readings. */
+/** A device's signed upload: who, with which key, and its readings. */
 export interface ReadingBatch {
+  /** The device's did (its identity, stable across key rotations). */
   readonly device: string;
+  /** did:key of the signing key: the device's current key. */
+  readonly key: string;
   readonly readings: readonly MeterReading[];
 }
 
 /** A raw telegram as a P1 gateway submits it. */
 export interface TelegramSubmission {
-  /** The gateway's did:key. */
+  /** The gateway device's did (stable across key rotations). */
   readonly gateway: string;
+  /** did:key of the signing key: the gateway's current key. */
+  readonly key: string;
   /** When the gateway read the telegram, by its own clock, epoch ms. */
   readonly receivedAtMs: number;
   /** The meter's time zone, as configured on the gateway. */
@@ -72,19 +84,18 @@ export function readingBatchSigningBytes(batch: ReadingBatch): Uint8Array {
     if (r.socWh !== undefined) entry['socWh'] = r.socWh.toString();
     return entry;
   });
-  return utf8.encode(READING_BATCH_DOMAIN + canonicalJson({ device: batch.device, readings }));
+  return utf8.encode(READING_BATCH_DOMAIN + canonicalJson({ device: batch.device, key: batch.key, readings }));
 }
 
 /**
- * Whether `signature` is `publicKey`'s signature of `batch`, and `batch.device` is the did:key
- * of `publicKey`. The second check means a batch can only ever be attributed to the key that
- * signed it, even if a caller looked up the wrong key. Never throws: malformed batches, keys
- * and signatures are simply `false`.
+ * Whether `signature` is `publicKey`'s signature of `batch`, and `batch.key` is the did:key of
+ * `publicKey`. Whether that key belongs to `batch.device` is identity's answer, not this
+ * function's. Never throws: malformed batches, keys and signatures are simply `false`.
  */
 export function verifyReadingBatch(publicKey: Uint8Array, batch: ReadingBatch, signature: Uint8Array): boolean {
-  // After these checks the signing bytes exist: every field is well formed and the device id
-  // is a did:key (plain ASCII), so readingBatchSigningBytes cannot throw.
-  if (batchProblem(batch) !== undefined || !isDidOf(batch.device, publicKey)) return false;
+  // After these checks the signing bytes exist (every field is well formed), so
+  // readingBatchSigningBytes cannot throw.
+  if (batchProblem(batch) !== undefined || !isDidOf(batch.key, publicKey)) return false;
   return verifyEd25519(publicKey, readingBatchSigningBytes(batch), signature);
 }
 
@@ -99,6 +110,7 @@ export function telegramSigningBytes(submission: TelegramSubmission): Uint8Array
   const header = utf8.encode(
     `${TELEGRAM_DOMAIN}${canonicalJson({
       gateway: submission.gateway,
+      key: submission.key,
       receivedAt: new Date(submission.receivedAtMs).toISOString(),
       timeZone: submission.timeZone,
     })}\n`,
@@ -110,12 +122,12 @@ export function telegramSigningBytes(submission: TelegramSubmission): Uint8Array
 }
 
 /**
- * Whether `signature` is `publicKey`'s signature of `submission` and `submission.gateway` is
- * the did:key of `publicKey`. Says nothing about the telegram's own CRC or syntax: parse it
+ * Whether `signature` is `publicKey`'s signature of `submission` and `submission.key` is the
+ * did:key of `publicKey`. Says nothing about the telegram's own CRC or syntax: parse it
  * with `parseDsmrTelegram(submission.telegram, { timeZone: submission.timeZone })`. Never throws.
  */
 export function verifyTelegramSubmission(publicKey: Uint8Array, submission: TelegramSubmission, signature: Uint8Array): boolean {
-  if (submissionProblem(submission) !== undefined || !isDidOf(submission.gateway, publicKey)) return false;
+  if (submissionProblem(submission) !== undefined || !isDidOf(submission.key, publicKey)) return false;
   return verifyEd25519(publicKey, telegramSigningBytes(submission), signature);
 }
 
@@ -140,6 +152,7 @@ export function readingBatchSignatureAnomaly(
 function batchProblem(batch: ReadingBatch): string | undefined {
   if (typeof batch !== 'object' || batch === null) return 'batch is not an object';
   if (!isId(batch.device)) return `device must be 1–${MAX_DID_LENGTH} printable ASCII characters`;
+  if (!isId(batch.key)) return `key must be 1–${MAX_DID_LENGTH} printable ASCII characters`;
   if (!Array.isArray(batch.readings) || batch.readings.length === 0) return 'a batch has at least one reading';
   if (batch.readings.length > MAX_BATCH_READINGS) return `a batch has at most ${MAX_BATCH_READINGS} readings`;
   for (let i = 0; i < batch.readings.length; i++) {
@@ -152,6 +165,7 @@ function batchProblem(batch: ReadingBatch): string | undefined {
 function submissionProblem(submission: TelegramSubmission): string | undefined {
   if (typeof submission !== 'object' || submission === null) return 'submission is not an object';
   if (!isId(submission.gateway)) return `gateway must be 1–${MAX_DID_LENGTH} printable ASCII characters`;
+  if (!isId(submission.key)) return `key must be 1–${MAX_DID_LENGTH} printable ASCII characters`;
   if (!Number.isSafeInteger(submission.receivedAtMs) || submission.receivedAtMs < 0 || submission.receivedAtMs > MAX_READING_MS) {
     return 'receivedAtMs must be an integer epoch millisecond between 1970 and 9999';
   }

@@ -40,7 +40,7 @@ export interface TripProof {
   readonly legId: string;
   readonly role: TripRole;
   readonly event: TripEvent;
-  /** did:key of the signing device. */
+  /** did:key of the signing key (the device's current key). */
   readonly signer: string;
   /** When, by the device's clock, epoch ms. */
   readonly atMs: number;
@@ -56,10 +56,11 @@ export interface SignedTripProof {
   readonly signature: Uint8Array;
 }
 
-/** A party's device key and the participant who owns the device. */
+/** The key a party signs with, and the participant behind it (resolved by identity). */
 export interface TripParty {
+  /** The signing key: the current key of the party's device (or of the participant itself). */
   readonly publicKey: Uint8Array;
-  /** did of the device's owner (from identity): two devices of one owner are one party. */
+  /** did of the participant behind the key: the device's owner, or the participant itself when it signs with its own key. Two devices of one owner are one party. */
   readonly ownerDid: string;
 }
 
@@ -169,7 +170,11 @@ export function tripProofSigningBytes(proof: TripProof): Uint8Array {
   );
 }
 
-/** Great-circle distance in metres between two positions in micro-degrees (haversine). */
+/**
+ * Great-circle distance in metres between two positions in micro-degrees (haversine). In
+ * double precision it is exact to well under a millimetre at the distances compared here
+ * (metres to kilometres) and to a few tenths of a metre between antipodes.
+ */
 export function greatCircleDistanceM(a: { latE6: number; lonE6: number }, b: { latE6: number; lonE6: number }): number {
   const radians = Math.PI / 180 / 1e6;
   const phi1 = a.latE6 * radians;
@@ -177,6 +182,7 @@ export function greatCircleDistanceM(a: { latE6: number; lonE6: number }, b: { l
   const dPhi = (b.latE6 - a.latE6) * radians;
   const dLambda = (b.lonE6 - a.lonE6) * radians;
   const h = Math.sin(dPhi / 2) ** 2 + Math.cos(phi1) * Math.cos(phi2) * Math.sin(dLambda / 2) ** 2;
+  // Rounding can push h a hair above 1 for antipodes; asin would then give NaN.
   return 2 * EARTH_MEAN_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, SERVICE_LOGINS, startApp, type AppName, type ServiceApp, type ServiceProcess, type StatefulApp } from '@ampool/bootstrap';
+import { APP_SERVICE, freePort, SERVICE_LOGINS, startApp, type AppName, type ServiceApp, type ServiceProcess, type StatefulApp } from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import type { ParticipantRole } from '@ampool/contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { readTestEnv } from './test-env';
-import { startTestNats, type TestNats } from './test-nats';
+import { startTestNats, type NatsUserName, type TestNats } from './test-nats';
 
 export const ALL_SERVICES: ServiceApp[] = ['identity', 'energy-market', 'settlement', 'ledger', 'metering', 'ride-market'];
 
@@ -19,6 +19,8 @@ export interface TestSystem {
   operatorAccount: { email: string; password: string };
   /** An API client for the gateway. */
   client: AmpoolClient;
+  /** Connection options for the unrestricted operations user, for tests that inspect NATS. */
+  natsAdmin: { servers: string; user: string; pass: string };
   /** A logged-in operator session (created on first use). */
   operator(): Promise<Credentials>;
   /** Registers a participant with a new key and has the operator approve it. */
@@ -35,7 +37,8 @@ export interface TestSystem {
  */
 export async function startTestSystem(options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string> } = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
-  const nats = await startTestNats();
+  const nats = await startTestNats({ auth: true });
+  const natsUser = (user: NatsUserName) => ({ NATS_USER: user, NATS_PASSWORD: nats.passwords![user] });
   const port = await freePort();
   const serviceEnv = { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', DB_POOL_MAX: '4' };
   const { servicePassword } = readTestEnv();
@@ -51,15 +54,16 @@ export async function startTestSystem(options: { services?: ServiceApp[]; gatewa
   const start = async (app: AppName) => {
     const env: Record<string, string> =
       app === 'gateway'
-        ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...(options.gatewayEnv ?? {}) }
+        ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...natsUser('gateway'), ...(options.gatewayEnv ?? {}) }
         : app === 'simulator'
-          ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', SCENARIO: 'none' }
+          ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', SCENARIO: 'none', ...natsUser('simulator') }
           : {
               ...serviceEnv,
+              ...natsUser(APP_SERVICE[app]),
               DATABASE_URL: databaseUrlFor(app),
               ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
             };
-    const proc = await startApp(app, env);
+    const proc = await startApp(app, env, { probeCredentials: { user: 'admin', pass: nats.passwords!.admin } });
     processes.set(app, proc);
     return proc;
   };
@@ -72,6 +76,7 @@ export async function startTestSystem(options: { services?: ServiceApp[]; gatewa
     gatewayUrl: `http://127.0.0.1:${port}`,
     serviceEnv,
     operatorAccount,
+    natsAdmin: { servers: nats.url, user: 'admin', pass: nats.passwords!.admin },
     client,
     operator,
     participant: async (role = 'household', displayName = 'test participant') => {

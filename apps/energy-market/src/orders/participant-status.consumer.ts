@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { OrderCancelled, ParticipantStatusChanged } from '@ampool/contracts';
+import { DURABLE_CONSUMERS, OrderCancelled } from '@ampool/contracts';
 import { EventConsumers, outboxEvent, UnitOfWork } from '@ampool/messaging';
 import { OrdersRepository } from './orders.repository';
 
-const CONSUMER = 'energy-participant-status';
+const { durable: CONSUMER, contract } = DURABLE_CONSUMERS.energyParticipantStatus;
 
 /**
  * A suspended or revoked participant may not keep orders in the book: its open orders are
@@ -15,7 +15,7 @@ export class ParticipantStatusConsumer {
   constructor(consumers: EventConsumers, uow: UnitOfWork, orders: OrdersRepository) {
     consumers.register({
       durable: CONSUMER,
-      contract: ParticipantStatusChanged,
+      contract,
       handle: async (e) => {
         const { did, to, at } = e.data;
         await uow.runOnce(CONSUMER, e.id, async (tx, emit) => {

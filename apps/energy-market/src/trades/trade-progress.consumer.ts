@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntryCommitted, HoldPlaced, HoldRejected } from '@ampool/contracts';
+import { DURABLE_CONSUMERS } from '@ampool/contracts';
 import { EventConsumers, UnitOfWork } from '@ampool/messaging';
 import { TradesRepository } from './trades.repository';
 
@@ -7,28 +7,31 @@ import { TradesRepository } from './trades.repository';
 @Injectable()
 export class TradeProgressConsumer {
   constructor(consumers: EventConsumers, uow: UnitOfWork, trades: TradesRepository) {
+    const held = DURABLE_CONSUMERS.energyTradeHolds;
+    const refused = DURABLE_CONSUMERS.energyTradeHoldRejections;
+    const committed = DURABLE_CONSUMERS.energyTradeCommits;
     consumers.register({
-      durable: 'energy-trade-holds',
-      contract: HoldPlaced,
+      durable: held.durable,
+      contract: held.contract,
       handle: async (e) => {
         if (e.data.reference.kind !== 'energy.trade') return;
-        await uow.runOnce('energy-trade-holds', e.id, (tx) => trades.markHeld(tx, e.data.reference.id, e.data.transferId, e.data.placedAt));
+        await uow.runOnce(held.durable, e.id, (tx) => trades.markHeld(tx, e.data.reference.id, e.data.transferId, e.data.placedAt));
       },
     });
     consumers.register({
-      durable: 'energy-trade-hold-rejections',
-      contract: HoldRejected,
+      durable: refused.durable,
+      contract: refused.contract,
       handle: async (e) => {
         if (e.data.reference.kind !== 'energy.trade') return;
-        await uow.runOnce('energy-trade-hold-rejections', e.id, (tx) => trades.markUnfunded(tx, e.data.reference.id, e.data.reason));
+        await uow.runOnce(refused.durable, e.id, (tx) => trades.markUnfunded(tx, e.data.reference.id, e.data.reason));
       },
     });
     consumers.register({
-      durable: 'energy-trade-commits',
-      contract: EntryCommitted,
+      durable: committed.durable,
+      contract: committed.contract,
       handle: async (e) => {
         if (e.data.type !== 'energy.trade') return;
-        await uow.runOnce('energy-trade-commits', e.id, (tx) => trades.markCommitted(tx, e.data.subjectId, e.data.payloadHash, e.data.committedAt));
+        await uow.runOnce(committed.durable, e.id, (tx) => trades.markCommitted(tx, e.data.subjectId, e.data.payloadHash, e.data.committedAt));
       },
     });
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -17,6 +17,7 @@ export const NONCE_BUCKET = 'AUTH_NONCES';
 @Injectable()
 export class NonceStore implements OnModuleInit {
   private kv!: KV;
+  private readonly logger = new Logger(NonceStore.name);
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -32,6 +33,7 @@ export class NonceStore implements OnModuleInit {
       return true;
     } catch (error) {
       if (/wrong last sequence|key exists/i.test((error as Error).message)) return false;
+      this.logger.error(`nonce store failed: ${(error as Error).message}`);
       throw error;
     }
   }

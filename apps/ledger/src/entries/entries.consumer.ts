@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HoldPlaced, TradeExecuted } from '@ampool/contracts';
+import { DURABLE_CONSUMERS } from '@ampool/contracts';
 import { EventConsumers } from '@ampool/messaging';
 import { EntriesService } from './entries.service';
 
@@ -7,15 +7,17 @@ import { EntriesService } from './entries.service';
 @Injectable()
 export class EntriesConsumer {
   constructor(consumers: EventConsumers, entries: EntriesService) {
+    const trades = DURABLE_CONSUMERS.ledgerTrades;
+    const holds = DURABLE_CONSUMERS.ledgerHolds;
     consumers.register({
-      durable: 'ledger-trades',
-      contract: TradeExecuted,
-      handle: (e) => entries.record('ledger-trades', TradeExecuted, e, 'energy.trade', e.data.id),
+      durable: trades.durable,
+      contract: trades.contract,
+      handle: (e) => entries.record(trades.durable, trades.contract, e, 'energy.trade', e.data.id),
     });
     consumers.register({
-      durable: 'ledger-holds',
-      contract: HoldPlaced,
-      handle: (e) => entries.record('ledger-holds', HoldPlaced, e, 'settlement.hold', e.data.transferId),
+      durable: holds.durable,
+      contract: holds.contract,
+      handle: (e) => entries.record(holds.durable, holds.contract, e, 'settlement.hold', e.data.transferId),
     });
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { HoldPlaced, HoldRejected, type EventEnvelope, type TradeFacts } from '@ampool/contracts';
+import { DURABLE_CONSUMERS, HoldPlaced, HoldRejected, type EventEnvelope, type TradeFacts } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { outboxEvent, UnitOfWork } from '@ampool/messaging';
 import { AccountsRepository, availableMicro } from '../accounts/accounts.repository';
 
 /** The consumer name under which trade holds are recorded as processed. */
-export const TRADE_HOLDS_CONSUMER = 'settlement-trade-holds';
+export const TRADE_HOLDS_CONSUMER = DURABLE_CONSUMERS.settlementTradeHolds.durable;
 
 /**
  * Holds the buyer's money for a trade: a pending transfer from the buyer's account to the

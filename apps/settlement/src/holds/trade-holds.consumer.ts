@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TradeExecuted } from '@ampool/contracts';
+import { DURABLE_CONSUMERS } from '@ampool/contracts';
 import { EventConsumers } from '@ampool/messaging';
 import { HoldsService } from './holds.service';
 
@@ -7,6 +7,7 @@ import { HoldsService } from './holds.service';
 @Injectable()
 export class TradeHoldsConsumer {
   constructor(consumers: EventConsumers, holds: HoldsService) {
-    consumers.register({ durable: 'settlement-trade-holds', contract: TradeExecuted, handle: (event) => holds.holdForTrade(event) });
+    const { durable, contract } = DURABLE_CONSUMERS.settlementTradeHolds;
+    consumers.register({ durable, contract, handle: (event) => holds.holdForTrade(event) });
   }
 }

@@ -21,6 +21,9 @@ export const EARTH_RADIUS_M = 6_371_008.8;
  */
 export const DEFAULT_ROAD_FACTOR = 1.3;
 
+/** Two points closer than this (1 mm) are one place; a polyline needs a length above it. */
+export const MIN_DISTINCT_M = 0.001;
+
 /** A point as `[latitude, longitude]` in degrees (WGS 84). */
 export type LatLng = readonly [lat: number, lon: number];
 
@@ -91,7 +94,7 @@ export type PolylineResult = { readonly status: 'accepted'; readonly polyline: P
  * Validates a route given as `[lat, lon]` points and precomputes its cumulative lengths.
  * Codes: `POLYLINE_EMPTY`, `POLYLINE_TOO_LONG` (more than {@link MAX_POLYLINE_POINTS}
  * points), `MALFORMED_INPUT` (a point is not a pair of numbers), `LAT_OUT_OF_RANGE`,
- * `LON_OUT_OF_RANGE`, `POLYLINE_DEGENERATE` (fewer than two distinct points, i.e. length 0).
+ * `LON_OUT_OF_RANGE`, `POLYLINE_DEGENERATE` (fewer than two distinct points: length ≤ {@link MIN_DISTINCT_M}).
  */
 export function preparePolyline(points: readonly LatLng[]): PolylineResult {
   if (!Array.isArray(points)) return rideRejected(RideRejectCode.MALFORMED_INPUT, 'route must be an array of [lat, lon] points');
@@ -117,9 +120,9 @@ export function preparePolyline(points: readonly LatLng[]): PolylineResult {
     cumulativeM[i] = cumulativeM[i - 1]! + greatCircleDistanceM(lat[i - 1]!, lon[i - 1]!, lat[i]!, lon[i]!);
   }
   const lengthM = cumulativeM[n - 1]!;
-  // Distinct means "at a positive distance": [0, -180] and [0, 180] are one place, so are
-  // any two points at a pole.
-  if (!(lengthM > 0)) return rideRejected(RideRejectCode.POLYLINE_DEGENERATE, 'route needs at least two distinct points');
+  // Distinct means "more than MIN_DISTINCT_M apart": [0, -180] and [0, 180] are one place,
+  // so are any two points at a pole, yet floating point puts them ~1e-9 m apart.
+  if (!(lengthM > MIN_DISTINCT_M)) return rideRejected(RideRejectCode.POLYLINE_DEGENERATE, 'route needs at least two distinct points');
   return { status: 'accepted', polyline: { pointCount: n, lat, lon, cumulativeM, lengthM } };
 }
 

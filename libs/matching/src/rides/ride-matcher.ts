@@ -325,7 +325,7 @@ export class RideMatcher {
       if (r.seats > record.inventory.seatsOffered) continue;
       if (r.riderId !== null && r.riderId === trip.driverId) continue;
       if (r.nowMs !== null && trip.departureMs <= r.nowMs) continue;
-      const allowedRings = record.reachM > walkM ? ringsFor(record.reachM, dropoffGeometry) : dropoffWalkRings;
+      const allowedRings = dropoffWalkRings;
       const afterM = minPickupPosM[slot]!;
       let nearDropoff = false;
       for (const entry of record.entries) {

@@ -1,0 +1,166 @@
+import {
+  AccountGet,
+  ChallengeCreate,
+  DepositCreate,
+  DeviceGet,
+  DeviceList,
+  DeviceRegister,
+  DURABLE_CONSUMERS,
+  EntryGet,
+  Health,
+  KeyResolve,
+  KeyRetired,
+  KeyRevoke,
+  KeyRotate,
+  OperatorLogin,
+  OrderGet,
+  OrderSubmit,
+  ParticipantApprove,
+  ParticipantGet,
+  ParticipantList,
+  ParticipantRegister,
+  ParticipantReinstate,
+  ParticipantRevoke,
+  ParticipantStatusChanged,
+  ParticipantSuspend,
+  SessionEnd,
+  SessionResolve,
+  STREAMS,
+  streamForSubject,
+  TradeGet,
+  deadLetterSubject,
+  type RpcContract,
+  type ServiceName,
+  type StreamDefinition,
+} from '@ampool/contracts';
+import { inboxPrefixFor } from '@ampool/messaging';
+
+/** A NATS user per process kind: each backend service, the gateway and the simulator. */
+export type NatsUser = ServiceName | 'gateway';
+
+/** The operations user (monitoring, the nats CLI, tests that inspect streams): unrestricted. */
+export const ADMIN_USER = 'admin';
+
+/** Each user's own inbox prefix, so it can subscribe to its replies and nobody else's. */
+export const inboxPrefixOf = (user: NatsUser): string => inboxPrefixFor(user);
+
+/** The environment variable nats-server reads this user's password from. */
+/**
+ * nats-server parses an environment variable's value as a configuration token, so these
+ * passwords must be letters and digits, starting with a letter.
+ */
+export function passwordVariable(user: NatsUser | typeof ADMIN_USER): string {
+  return `AMPOOL_NATS_PASSWORD_${user.toUpperCase()}`;
+}
+
+interface UserNeeds {
+  /** Domain streams whose events this user publishes. */
+  publishes: StreamDefinition[];
+  /** RPCs this user calls. */
+  calls: RpcContract[];
+  /** Whether it serves `rpc.<user>.>` (a NATS microservice). */
+  serves: boolean;
+  /** Core-NATS subscriptions to events (cache invalidation), outside JetStream. */
+  listens: string[];
+  /** Key-value buckets it uses. */
+  buckets: string[];
+}
+
+const GATEWAY_CALLS: RpcContract[] = [
+  ChallengeCreate, ParticipantRegister, ParticipantGet, ParticipantList, ParticipantApprove, ParticipantSuspend, ParticipantReinstate, ParticipantRevoke,
+  DeviceRegister, DeviceGet, DeviceList, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
+  DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet,
+  Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
+];
+
+const NEEDS: Record<NatsUser, UserNeeds> = {
+  gateway: { publishes: [], calls: GATEWAY_CALLS, serves: false, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: ['AUTH_NONCES'] },
+  identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [] },
+  energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [] },
+  rides: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
+  metering: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
+  settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [] },
+  ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [] },
+  simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
+};
+
+export interface Permissions {
+  publish: string[];
+  subscribe: string[];
+}
+
+/**
+ * Exactly what one user may publish and subscribe to. Everything else is denied: another
+ * service's events, RPCs it has no business calling, other users' inboxes, other streams'
+ * and consumers' JetStream APIs. Replies to requests it received are allowed by
+ * `allow_responses` in the configuration.
+ */
+export function permissionsOf(user: NatsUser): Permissions {
+  const needs = NEEDS[user];
+  const consumers = Object.values(DURABLE_CONSUMERS).filter((c) => c.service === user);
+  const consumedStreams = consumers.map((c) => streamForSubject(c.contract.subject)!);
+  const streams = unique([
+    ...needs.publishes.map((s) => s.name),
+    ...consumedStreams.map((s) => s.name),
+    ...(consumers.length > 0 ? [STREAMS.deadLetter.name] : []),
+    ...needs.buckets.map((b) => `KV_${b}`),
+  ]);
+  const publish = [
+    '$JS.API.INFO',
+    ...streams.flatMap((s) => [`$JS.API.STREAM.INFO.${s}`, `$JS.API.STREAM.CREATE.${s}`, `$JS.API.STREAM.UPDATE.${s}`]),
+    ...needs.publishes.flatMap((s) => s.subjects),
+    ...needs.calls.map((c) => c.subject),
+    ...needs.buckets.flatMap((b) => [`$KV.${b}.>`, `$JS.API.DIRECT.GET.KV_${b}.>`, `$JS.API.STREAM.MSG.GET.KV_${b}`]),
+    ...consumers.flatMap((c) => {
+      const stream = streamForSubject(c.contract.subject)!.name;
+      return [
+        `$JS.API.CONSUMER.CREATE.${stream}.${c.durable}`,
+        `$JS.API.CONSUMER.CREATE.${stream}.${c.durable}.>`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.${c.durable}`,
+        `$JS.API.CONSUMER.INFO.${stream}.${c.durable}`,
+        `$JS.API.CONSUMER.MSG.NEXT.${stream}.${c.durable}`,
+        `$JS.ACK.${stream}.${c.durable}.>`,
+        deadLetterSubject(c.durable),
+      ];
+    }),
+  ];
+  const subscribe = [`${inboxPrefixOf(user)}.>`, ...(needs.serves ? [`rpc.${user}.>`] : []), ...needs.listens];
+  return { publish: unique(publish), subscribe: unique(subscribe) };
+}
+
+export const NATS_USERS: NatsUser[] = ['gateway', 'identity', 'energy', 'rides', 'metering', 'settlement', 'ledger', 'simulator'];
+
+/** The `authorization` block for nats-server, with passwords read from the environment. */
+export function authorizationConfig(): string {
+  const list = (items: string[]) => `[\n${items.map((i) => `          ${JSON.stringify(i)}`).join(',\n')}\n        ]`;
+  const users = NATS_USERS.map((u) => {
+    const p = permissionsOf(u);
+    return [
+      '    {',
+      `      user: ${JSON.stringify(u)}`,
+      `      password: $${passwordVariable(u)}`,
+      '      permissions: {',
+      `        publish: { allow: ${list(p.publish)} }`,
+      `        subscribe: { allow: ${list(p.subscribe)} }`,
+      '        allow_responses: true',
+      '      }',
+      '    }',
+    ].join('\n');
+  });
+  const admin = ['    {', `      user: ${JSON.stringify(ADMIN_USER)}`, `      password: $${passwordVariable(ADMIN_USER)}`, '    }'].join('\n');
+  return [
+    '# Generated from infra/nats/permissions.ts by `npm run nats:config`. Do not edit by hand:',
+    '# a test fails when this file and the model disagree. Passwords come from the environment',
+    `# (${passwordVariable('identity')} and so on), never from this file.`,
+    'authorization {',
+    '  users = [',
+    [...users, admin].join('\n'),
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
