@@ -28,6 +28,7 @@ export class ErrorFilter implements ExceptionFilter {
     const type = e?.type ?? e?.cause?.type;
     if (type === 'entity.parse.failed') return { code: ErrorCode.MALFORMED_JSON, message: 'the body is not valid JSON' };
     if (type === 'entity.too.large') return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'the body is larger than allowed' };
+    if (type === 'encoding.invalid') return { code: ErrorCode.VALIDATION_FAILED, message: 'the body is not valid UTF-8' };
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return { code: ErrorCode.VALIDATION_FAILED, message: 'the body must be UTF-8 JSON' };
     }

@@ -15,11 +15,17 @@ import {
   ParticipantReinstate,
   ParticipantRevoke,
   ParticipantSuspend,
+  text,
 } from '@ampool/contracts';
+import { z } from 'zod';
 import { Access, Caller } from '../auth/auth.decorators';
 import { requireSelf, requireSelfOrOperator } from '../auth/ownership';
 import { actorOf, type Principal } from '../auth/principal';
 import { ContractProxy } from '../http/contract-proxy';
+import { parseWith } from '../http/parse';
+
+/** The body of an operator action on a participant or key: an optional reason, nothing else. */
+const REASON_BODY = z.strictObject({ reason: text(500).default('') });
 
 const TRANSITIONS = { approve: ParticipantApprove, suspend: ParticipantSuspend, reinstate: ParticipantReinstate, revoke: ParticipantRevoke } as const;
 
@@ -65,7 +71,9 @@ export class ParticipantsController {
   transition(@Param('did') did: string, @Param('action') action: string, @Body() body: Record<string, unknown> | undefined, @Caller() caller: Principal) {
     if (!Object.hasOwn(TRANSITIONS, action)) throw new AppError(ErrorCode.NOT_FOUND, 'no such route');
     const contract = TRANSITIONS[action as keyof typeof TRANSITIONS];
-    return this.proxy.forward(contract, { reason: '', ...(body ?? {}), did, actor: actorOf(caller) });
+    // The body may carry a reason and nothing else: the actor is the caller, never the body.
+    const { reason } = parseWith(REASON_BODY, body ?? {});
+    return this.proxy.forward(contract, { reason, did, actor: actorOf(caller) });
   }
 
   @Get('participants/:did/devices')
@@ -111,6 +119,7 @@ export class ParticipantsController {
   @HttpCode(200)
   @Access('participant', 'device', 'operator')
   revoke(@Param('key') key: string, @Body() body: Record<string, unknown> | undefined, @Caller() caller: Principal) {
-    return this.proxy.forward(KeyRevoke, { reason: '', ...(body ?? {}), key, actor: actorOf(caller) });
+    const { reason } = parseWith(REASON_BODY, body ?? {});
+    return this.proxy.forward(KeyRevoke, { reason, key, actor: actorOf(caller) });
   }
 }

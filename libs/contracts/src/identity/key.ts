@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from '../contract';
-import { didKey, ed25519PublicKey, instant } from '../wire/codecs';
+import { didKey, ed25519PublicKey, instant, text } from '../wire/codecs';
 import { deviceType } from './device';
 import { actor, participantRole, participantStatus } from './participant';
 import { ed25519Signature } from './participant-register.contract';
@@ -35,7 +35,7 @@ export const KeyRotate = defineRpc(
 /** Revokes a key: by its subject, the device's owner, or an operator. */
 export const KeyRevoke = defineRpc(
   'rpc.identity.key.revoke',
-  z.strictObject({ key: didKey, actor, reason: z.string().trim().max(500).default('') }),
+  z.strictObject({ key: didKey, actor, reason: text(500).default('') }),
   z.strictObject({ key: didKey, status: keyStatus }),
 );
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from '../contract';
-import { ed25519PublicKey, uuidV7 } from '../wire/codecs';
+import { ed25519PublicKey, text, uuidV7 } from '../wire/codecs';
 import { participantRole, participantView } from './participant';
 
 /** Ed25519 signature, 64 bytes, base64url without padding. */
@@ -16,7 +16,7 @@ export const ParticipantRegister = defineRpc(
   z.strictObject({
     publicKey: ed25519PublicKey,
     role: participantRole,
-    displayName: z.string().trim().min(1).max(80).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    displayName: text(80, 1),
     challengeId: uuidV7,
     signature: ed25519Signature,
   }),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from '../contract';
-import { didKey, instant } from '../wire/codecs';
+import { didKey, instant, text } from '../wire/codecs';
 import { actor, participantRole, participantStatus, participantView } from './participant';
 
-const statusChange = z.strictObject({ did: didKey, actor, reason: z.string().trim().max(500).default('') });
+const statusChange = z.strictObject({ did: didKey, actor, reason: text(500).default('') });
 const changed = z.strictObject({ participant: participantView });
 
 /** pending → active. */

@@ -40,5 +40,15 @@ export const zoneId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-4
 /** Base64url without padding of exactly 32 bytes (an Ed25519 public key). */
 export const ed25519PublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url');
 
+/** Free text for people (names, reasons): trimmed, bounded, no control characters. */
+export function text(maxLength: number, minLength = 0) {
+  return z
+    .string()
+    .trim()
+    .min(minLength)
+    .max(maxLength)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+}
+
 /** Lower-case hex SHA-256. */
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');

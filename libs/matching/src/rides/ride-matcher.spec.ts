@@ -276,6 +276,7 @@ describe('RideMatcher trips', () => {
     expect(matcher.removeTrip('trip-1')).toEqual({ status: 'accepted' });
     expect(offers(matcher)).toEqual([]);
     expect(matcher.size).toBe(0);
+    expect(matcher.indexedRuns).toBe(0);
     expect(matcher.removeTrip('trip-1')).toMatchObject({ code: RideRejectCode.UNKNOWN_TRIP });
     expect(matcher.updateTrip(trip())).toMatchObject({ code: RideRejectCode.UNKNOWN_TRIP });
   });

@@ -14,11 +14,13 @@ import { type BookSeatsResult, type ReleaseSeatsResult, type RouteRange, SeatInv
 import { type Trip, timeAtPositionMs } from './trip';
 
 /**
- * H3 resolution of the index by default: 8 (average edge 531 m, inradius ≈ 460 m). With the
- * default walking radius of 800 m a query reads 3 – 4 rings (37 – 61 cells). Resolution 9
- * (edge 201 m) reads more, smaller cells and indexes ~2.6× more runs per route; 7 (1.4 km)
- * reads few cells but each holds ~7× more route passes, most of them too far away. 8 wins
- * on the benchmark (see the rides README).
+ * H3 resolution of the index by default: 8 (average edge 531 m). For the default walking
+ * radius of 800 m a query reads 2 rings (19 cells); when some indexed trip accepts a 4 km
+ * detour (a reach of ~1.5 km at road factor 1.3), 4 rings (61 cells). Resolution 9 (edge
+ * 201 m) needs 4 – 7 rings of cells a seventh the area and indexes far more runs per route;
+ * resolution 7 (edge 1.4 km) reads few cells, but each holds seven times the route passes,
+ * mostly too far away. On the benchmark 8 is fastest to search and 9 three times slower to
+ * build (see the rides README for the figures).
  */
 export const DEFAULT_H3_RESOLUTION = 8;
 
@@ -122,6 +124,7 @@ export class RideMatcher {
   /** Live trips per driver reach (metres), so the largest reach is known after removals too. */
   private readonly reachCounts = new Map<number, number>();
   private maxReachM = 0;
+  private runCount = 0;
   private stamps = new Uint32Array(1024);
   private minPickupPosM = new Float64Array(1024);
   private queryStamp = 0;
@@ -148,6 +151,11 @@ export class RideMatcher {
   /** Number of indexed trips. */
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Number of route runs (cell entries) in the index: the index's size in entries. */
+  get indexedRuns(): number {
+    return this.runCount;
   }
 
   /** The indexed trip with this id. */
@@ -325,7 +333,7 @@ export class RideMatcher {
       if (r.seats > record.inventory.seatsOffered) continue;
       if (r.riderId !== null && r.riderId === trip.driverId) continue;
       if (r.nowMs !== null && trip.departureMs <= r.nowMs) continue;
-      const allowedRings = dropoffWalkRings;
+      const allowedRings = record.reachM > walkM ? ringsFor(record.reachM, dropoffGeometry) : dropoffWalkRings;
       const afterM = minPickupPosM[slot]!;
       let nearDropoff = false;
       for (const entry of record.entries) {
@@ -378,6 +386,7 @@ export class RideMatcher {
       if (entry.toMs - entry.fromMs > bucket.maxSpanMs) bucket.maxSpanMs = entry.toMs - entry.fromMs;
       return entry;
     });
+    this.runCount += record.entries.length;
   }
 
   private unindexTrip(record: TripSlot): void {
@@ -390,6 +399,7 @@ export class RideMatcher {
       // an empty bucket goes, so the map does not keep every cell ever used.
       if (entries.length === 0) this.cells.delete(entry.cell);
     }
+    this.runCount -= record.entries.length;
     record.entries = [];
     this.countReach(record.reachM, -1);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AppError, ErrorCode, isErrorBody, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { AppError, ErrorCode, isErrorBody, validationError, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 import { NATS_CONNECTION } from '../nats-connection';
 import type { NestReplyPacket, NestRequestPacket } from './nest-packet';
 
@@ -26,7 +26,10 @@ export class RpcClient {
 
   async request<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions = {}): Promise<RpcResponse<C>> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const packet: NestRequestPacket = { pattern: contract.subject, data: contract.request.encode(input), id: randomUUID() };
+    // Input that does not fit the contract is refused here, before anything is sent.
+    const encoded = contract.request.safeEncode(input);
+    if (!encoded.success) throw validationError(encoded.error);
+    const packet: NestRequestPacket = { pattern: contract.subject, data: encoded.data, id: randomUUID() };
     let reply: NestReplyPacket;
     try {
       const msg = await this.nc.request(contract.subject, JSON.stringify(packet), { timeout: timeoutMs });
