@@ -7,6 +7,7 @@ import { KeyCache } from './auth/key-cache.service';
 import { NonceStore } from './auth/nonce-store.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { OperatorController } from './identity/operator.controller';
+import { WhoamiController } from './identity/whoami.controller';
 import { EnergyController } from './energy/energy.controller';
 import { HealthController } from './health/health.controller';
 import { ContractProxy } from './http/contract-proxy';
@@ -32,7 +33,7 @@ export class GatewayModule {
           pass: config.NATS_PASSWORD,
         }),
       ],
-      controllers: [HealthController, ParticipantsController, OperatorController, SettlementController, EnergyController, LedgerController],
+      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, LedgerController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },

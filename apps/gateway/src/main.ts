@@ -16,6 +16,11 @@ void runMain(async () => {
   app.use(json({ limit: config.BODY_LIMIT_BYTES, strict: true, verify: keepRawUtf8Body }));
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  // Keep idle connections longer than clients and proxies do (60 s is common), so the server
+  // never closes a socket that a client is just reusing; headers must then time out later.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.PORT, config.HOST);
   logger.log(`gateway listening on http://${config.HOST}:${config.PORT}`);
 });

@@ -8,6 +8,7 @@ export * from './ride-codes';
 export {
   DEFAULT_ROAD_FACTOR,
   EARTH_RADIUS_M,
+  MIN_DISTINCT_M,
   checkLatLng,
   greatCircleDistanceM,
   nearestPointOnPolyline,
