@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { canonicalJson } from '@ampool/crypto';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { eventually, http, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
+import { eventually, http, query, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
 
 /**
  * One energy trade through every service, driven only through the gateway's HTTP API:
@@ -59,6 +59,10 @@ describe('an energy trade through every service', () => {
     expect(entry.canonicalPayload).toBe(canonicalJson(facts));
     expect(entry.payloadHash).toBe(createHash('sha256').update(entry.canonicalPayload).digest('hex'));
     expect(committed.ledgerEntryHash).toBe(entry.payloadHash);
+
+    // The deposit was audited with the operator who made it.
+    const audit = await query(sys.db.url, `SELECT actor, action FROM settlement.audit WHERE target = $1`, [buyer.did]);
+    expect(audit).toEqual([{ actor: expect.stringMatching(/^operator:/), action: 'deposit' }]);
 
     // Settlement holds exactly the trade's value on the buyer's account.
     const account = (await api('GET', `/v1/accounts/${buyer.did}`, undefined, buyer)).body.account;

@@ -94,6 +94,11 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       },
     },
     SettlementOutbox: { delegate: 'settlementOutbox', where: byId, row: outbox() },
+    SettlementAudit: {
+      delegate: 'settlementAudit',
+      where: byId,
+      row: { id: randomUUID(), seq: 4n, actor: `operator:${operatorId}`, action: 'deposit', target: did, details: '{"amountMicro":"1"}', at },
+    },
     SettlementProcessedEvent: { delegate: 'settlementProcessedEvent', where: byPair, row: processed() },
     LedgerEntry: {
       delegate: 'ledgerEntry',

@@ -60,6 +60,12 @@ describe('service roles in PostgreSQL', () => {
     expect(await as('ampool_ledger', 'TRUNCATE ledger.entry')).toBe('denied');
   });
 
+  it('lets settlement add audit rows but never change them', async () => {
+    expect(await as('ampool_settlement', `INSERT INTO settlement.audit (id, actor, action, target, details) VALUES (gen_random_uuid(), 'a', 'b', 'c', '{}')`)).toBe('ok');
+    expect(await as('ampool_settlement', `UPDATE settlement.audit SET action = 'x'`)).toBe('denied');
+    expect(await as('ampool_settlement', 'DELETE FROM settlement.audit')).toBe('denied');
+  });
+
   it('lets identity add audit rows but never change them', async () => {
     expect(await as('ampool_identity', `INSERT INTO identity.audit (id, actor, action, target, details) VALUES (gen_random_uuid(), 'a', 'b', 'c', '{}')`)).toBe('ok');
     expect(await as('ampool_identity', `UPDATE identity.audit SET action = 'x'`)).toBe('denied');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, DepositCreate, ErrorCode, type AccountView, type RpcRequest } from '@ampool/contracts';
 import { canonicalJson, sha256Hex } from '@ampool/crypto';
+import { uuidv7 } from '@ampool/domain';
 import { UnitOfWork } from '@ampool/messaging';
 import { AccountsRepository, CLEARING_OWNER, toAccountView } from '../accounts/accounts.repository';
 
@@ -18,7 +19,8 @@ export class DepositsService {
   ) {}
 
   async deposit(input: DepositInput): Promise<{ transferId: string; account: AccountView }> {
-    const requestHash = sha256Hex(canonicalJson(DepositCreate.request.encode(input)));
+    const { actor, ...what } = DepositCreate.request.encode(input);
+    const requestHash = sha256Hex(canonicalJson(what));
     return this.uow.run(async (tx) => {
       await this.accounts.ensure(tx, CLEARING_OWNER, 'clearing');
       await this.accounts.ensure(tx, input.participant, 'participant');
@@ -45,6 +47,9 @@ export class DepositsService {
         if (existing.requestHash !== requestHash) throw new AppError(ErrorCode.ID_CONFLICT, `transfer ${input.id} exists with a different body`);
         return { transferId: input.id, account: toAccountView(participant) };
       }
+      await tx.settlementAudit.create({
+        data: { id: uuidv7(), actor, action: 'deposit', target: input.participant, details: JSON.stringify({ transferId: input.id, amountMicro: input.amountMicro.toString() }) },
+      });
       await this.accounts.addToBalances(tx, clearing.id, { debitsPostedMicro: input.amountMicro });
       const after = await this.accounts.addToBalances(tx, participant.id, { creditsPostedMicro: input.amountMicro });
       return { transferId: input.id, account: toAccountView(after) };
