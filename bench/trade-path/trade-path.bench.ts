@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import {
   ensureEnvironment,
   ensureNatsServerBinary,
+  ensureServiceLogins,
   freePort,
   localDataDir,
   repoRoot,
@@ -13,14 +14,14 @@ import {
   type ServiceProcess,
 } from '@ampool/bootstrap';
 import { EntryCommitted, HoldPlaced } from '@ampool/contracts';
-import { generateKeyPair } from '@ampool/crypto';
+import { AmpoolClient, loginOperator, registerParticipant, signingWith, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { applyMigrations, createDatabase, dropDatabase } from '@ampool/persistence';
 import { machine, percentile } from '../machine';
 
 /**
- * The foundation's trade path, end to end on one machine: buy orders through the gateway's
- * HTTP API, matched against resting sells, each trade held by settlement and recorded by the
+ * The foundation's trade path, end to end on one machine: signed buy orders through the
+ * gateway's HTTP API, matched against resting sells, each trade held by settlement and recorded by the
  * ledger. Reports orders/s, HTTP submit latency, and order → committed latency (the later of
  * the hold and the ledger entry, timed from the events on NATS).
  *
@@ -43,31 +44,34 @@ async function main(): Promise<void> {
   const dbName = `ampool_bench_${Date.now()}`;
   const dbUrl = await createDatabase(env.postgres.serverUrl, dbName);
   await applyMigrations(dbUrl, join(root, 'prisma', 'migrations'));
+  const logins = await ensureServiceLogins(env.postgres.serverUrl, dbUrl, `p${Date.now()}`);
   const storeDir = mkdtempSync(join(tmpdir(), 'ampool-bench-nats-'));
   const nats = await startNatsServer({ binary: ensureNatsServerBinary(log), storeDir });
   const port = await freePort();
   const procs: ServiceProcess[] = [];
   try {
-    const serviceEnv = { DATABASE_URL: dbUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn' };
-    procs.push(...(await Promise.all((['identity', 'energy-market', 'settlement', 'ledger'] as const).map((a) => startApp(a, serviceEnv)))));
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port) }));
-    const base = `http://127.0.0.1:${port}`;
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const out = (await res.json()) as any;
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(out)}`);
-      return out;
-    };
-    const household = async () =>
-      (await post('/v1/participants', { publicKey: Buffer.from(generateKeyPair().publicKey).toString('base64url'), role: 'household', displayName: 'bench' })).participant.did as string;
+    const operatorAccount = { email: 'bench@ampool.local', password: `bench-${Date.now()}-password` };
+    const env = (app: 'identity' | 'energy-market' | 'settlement' | 'ledger') => ({
+      DATABASE_URL: logins[app], NATS_URL: nats.url, LOG_LEVEL: 'warn',
+      ...(app === 'identity' ? { AUTO_APPROVE_ROLES: 'household', BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
+    });
+    procs.push(...(await Promise.all((['identity', 'energy-market', 'settlement', 'ledger'] as const).map((a) => startApp(a, env(a))))));
+    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
+    const client = new AmpoolClient(`http://127.0.0.1:${port}`);
+    const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
+    const household = () => registerParticipant(client, 'household', 'bench');
 
     let start = nextIntervalStartMs(Date.now());
     if (start - Date.now() < 120_000) start = nextIntervalStartMs(start);
     const intervalStart = new Date(start).toISOString();
     const seller = await household();
     const buyers = await Promise.all(Array.from({ length: BUYERS }, household));
-    for (const b of buyers) await post('/v1/deposits', { id: uuidv7(), participant: b, amountMicro: '1000000000' });
-    await post('/v1/energy/orders', { id: uuidv7(), participant: seller, side: 'sell', zone: 'bench', intervalStart, quantityWh: String(ORDERS * 100), limitPriceMicroPerKwh: '200000' });
+    for (const b of buyers) await client.post('/v1/deposits', { id: uuidv7(), participant: b.did, amountMicro: '1000000000' }, operator);
+    await client.post(
+      '/v1/energy/orders',
+      { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'bench', intervalStart, quantityWh: String(ORDERS * 100), limitPriceMicroPerKwh: '200000' },
+      signingWith(seller.key),
+    );
 
     // Hold and ledger events, timed as they are published.
     const nc = await connect({ servers: nats.url });
@@ -92,10 +96,15 @@ async function main(): Promise<void> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < ORDERS) {
           const i = next++;
+          const buyer: RegisteredParticipant = buyers[i % BUYERS]!;
           const s = performance.now();
-          const res = await post('/v1/energy/orders', { id: uuidv7(), participant: buyers[i % BUYERS], side: 'buy', zone: 'bench', intervalStart, quantityWh: '100', limitPriceMicroPerKwh: '250000' });
+          const res = await client.post<{ trades: { id: string }[] }>(
+            '/v1/energy/orders',
+            { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'bench', intervalStart, quantityWh: '100', limitPriceMicroPerKwh: '250000' },
+            signingWith(buyer.key),
+          );
           submitMs.push(performance.now() - s);
-          submittedAt.set(res.trades[0].id, s);
+          submittedAt.set(res.trades[0]!.id, s);
         }
       }),
     );

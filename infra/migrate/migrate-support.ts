@@ -1,2 +1,2 @@
 export { applyMigrations } from '@ampool/persistence';
-export { redact as redactUrl } from '@ampool/bootstrap';
+export { ensureServiceLogins, redact as redactUrl } from '@ampool/bootstrap';

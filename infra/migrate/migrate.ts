@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { repoRoot } from '@ampool/bootstrap';
-import { applyMigrations, redactUrl } from './migrate-support';
+import { applyMigrations, ensureServiceLogins, redactUrl } from './migrate-support';
 
 /**
  * `npm run migrate` (or `node dist/infra/migrate/migrate.js` in a container): applies
@@ -14,6 +14,12 @@ async function main(): Promise<void> {
   }
   const result = await applyMigrations(url, join(repoRoot(), 'prisma', 'migrations'));
   process.stdout.write(`${redactUrl(url)}: applied ${result.applied.length} (${result.applied.join(', ') || 'none'}), ${result.alreadyApplied.length} already applied\n`);
+  // With SERVICE_DB_PASSWORD, also (re)create each service's login role with that password.
+  const password = process.env.SERVICE_DB_PASSWORD;
+  if (password) {
+    const logins = await ensureServiceLogins(url, url, password);
+    process.stdout.write(`service logins ready: ${Object.values(logins).map((u) => new URL(u).username).join(', ')}\n`);
+  }
 }
 
 main().catch((error: Error) => {
