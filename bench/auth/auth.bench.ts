@@ -1,21 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ensureEnvironment,
-  ensureNatsServerBinary,
-  ensureServiceLogins,
-  freePort,
-  localDataDir,
-  repoRoot,
-  startApp,
-  startNatsServer,
-  type ServiceProcess,
-} from '@ampool/bootstrap';
-import { AmpoolClient, loginOperator, registerParticipant, type RegisteredParticipant } from '@ampool/client';
+import { repoRoot } from '@ampool/bootstrap';
+import { registerParticipant, type RegisteredParticipant } from '@ampool/client';
 import { signRequest } from '@ampool/http-signature';
-import { applyMigrations, createDatabase, dropDatabase } from '@ampool/persistence';
+import { startBenchSystem } from '../bench-system';
 import { machine, percentile } from '../machine';
 
 /**
@@ -42,27 +30,10 @@ async function main(): Promise<void> {
   const crypto = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'crypto', 'ed25519.bench.js'), '--json'], { encoding: 'utf8' });
   const verify = JSON.parse(crypto.stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>;
 
-  const env = await ensureEnvironment({ databaseUrl: process.env.DATABASE_URL, natsUrl: process.env.NATS_URL, dataDir: localDataDir(root), log });
-  const dbName = `ampool_bench_${Date.now()}`;
-  const dbUrl = await createDatabase(env.postgres.serverUrl, dbName);
-  await applyMigrations(dbUrl, join(root, 'prisma', 'migrations'));
-  const logins = await ensureServiceLogins(env.postgres.serverUrl, dbUrl, `p${Date.now()}`);
-  const storeDir = mkdtempSync(join(tmpdir(), 'ampool-bench-nats-'));
-  const nats = await startNatsServer({ binary: ensureNatsServerBinary(log), storeDir });
-  const port = await freePort();
-  const procs: ServiceProcess[] = [];
+  const sys = await startBenchSystem(['identity'], log);
   try {
-    const operator = { email: 'bench@ampool.local', password: `bench-${Date.now()}-password` };
-    procs.push(
-      await startApp('identity', {
-        DATABASE_URL: logins.identity, NATS_URL: nats.url, LOG_LEVEL: 'warn',
-        BOOTSTRAP_OPERATOR_EMAIL: operator.email, BOOTSTRAP_OPERATOR_PASSWORD: operator.password, AUTO_APPROVE_ROLES: 'household',
-      }),
-    );
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
-    const base = `http://127.0.0.1:${port}`;
-    const client = new AmpoolClient(base);
-    await loginOperator(client, operator.email, operator.password);
+    const base = sys.gatewayUrl;
+    const client = sys.client;
     const signers: RegisteredParticipant[] = [];
     for (let i = 0; i < SIGNERS; i++) signers.push(await registerParticipant(client, 'household', `bench ${i}`));
 
@@ -108,11 +79,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
-    await nats.stop();
-    rmSync(storeDir, { recursive: true, force: true });
-    await dropDatabase(env.postgres.serverUrl, dbName);
-    await env.stop();
+    await sys.stop();
   }
 }
 

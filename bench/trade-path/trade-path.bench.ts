@@ -1,22 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import {
-  ensureEnvironment,
-  ensureNatsServerBinary,
-  ensureServiceLogins,
-  freePort,
-  localDataDir,
-  repoRoot,
-  startApp,
-  startNatsServer,
-  type ServiceProcess,
-} from '@ampool/bootstrap';
+import { registerParticipant, signingWith, type RegisteredParticipant } from '@ampool/client';
 import { EntryCommitted, HoldPlaced } from '@ampool/contracts';
-import { AmpoolClient, loginOperator, registerParticipant, signingWith, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { applyMigrations, createDatabase, dropDatabase } from '@ampool/persistence';
+import { startBenchSystem } from '../bench-system';
 import { machine, percentile } from '../machine';
 
 /**
@@ -39,26 +25,9 @@ const BUYERS = 32;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const root = repoRoot();
-  const env = await ensureEnvironment({ databaseUrl: process.env.DATABASE_URL, natsUrl: process.env.NATS_URL, dataDir: localDataDir(root), log });
-  const dbName = `ampool_bench_${Date.now()}`;
-  const dbUrl = await createDatabase(env.postgres.serverUrl, dbName);
-  await applyMigrations(dbUrl, join(root, 'prisma', 'migrations'));
-  const logins = await ensureServiceLogins(env.postgres.serverUrl, dbUrl, `p${Date.now()}`);
-  const storeDir = mkdtempSync(join(tmpdir(), 'ampool-bench-nats-'));
-  const nats = await startNatsServer({ binary: ensureNatsServerBinary(log), storeDir });
-  const port = await freePort();
-  const procs: ServiceProcess[] = [];
+  const sys = await startBenchSystem(['identity', 'energy-market', 'settlement', 'ledger'], log);
   try {
-    const operatorAccount = { email: 'bench@ampool.local', password: `bench-${Date.now()}-password` };
-    const env = (app: 'identity' | 'energy-market' | 'settlement' | 'ledger') => ({
-      DATABASE_URL: logins[app], NATS_URL: nats.url, LOG_LEVEL: 'warn',
-      ...(app === 'identity' ? { AUTO_APPROVE_ROLES: 'household', BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
-    });
-    procs.push(...(await Promise.all((['identity', 'energy-market', 'settlement', 'ledger'] as const).map((a) => startApp(a, env(a))))));
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
-    const client = new AmpoolClient(`http://127.0.0.1:${port}`);
-    const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
+    const { client, operator } = sys;
     const household = () => registerParticipant(client, 'household', 'bench');
 
     let start = nextIntervalStartMs(Date.now());
@@ -74,7 +43,7 @@ async function main(): Promise<void> {
     );
 
     // Hold and ledger events, timed as they are published.
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect({ servers: sys.natsUrl });
     const heldAt = new Map<string, number>();
     const committedAt = new Map<string, number>();
     const sub = nc.subscribe('evt.>', {
@@ -133,11 +102,7 @@ async function main(): Promise<void> {
     if (!json) log(JSON.stringify(result, null, 2));
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
-    await nats.stop();
-    rmSync(storeDir, { recursive: true, force: true });
-    await dropDatabase(env.postgres.serverUrl, dbName);
-    await env.stop();
+    await sys.stop();
   }
 }
 
