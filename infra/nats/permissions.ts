@@ -1,5 +1,6 @@
 import {
   AccountGet,
+  AnomalyList,
   ChallengeCreate,
   DepositCreate,
   DeviceGet,
@@ -8,6 +9,7 @@ import {
   DURABLE_CONSUMERS,
   EntryGet,
   Health,
+  IntervalList,
   KeyResolve,
   KeyRetired,
   KeyRevoke,
@@ -23,10 +25,12 @@ import {
   ParticipantRevoke,
   ParticipantStatusChanged,
   ParticipantSuspend,
+  ReadingsSubmit,
   SessionEnd,
   SessionResolve,
   STREAMS,
   streamForSubject,
+  TelegramSubmit,
   TradeGet,
   deadLetterSubject,
   type RpcContract,
@@ -69,7 +73,7 @@ interface UserNeeds {
 const GATEWAY_CALLS: RpcContract[] = [
   ChallengeCreate, ParticipantRegister, ParticipantGet, ParticipantList, ParticipantApprove, ParticipantSuspend, ParticipantReinstate, ParticipantRevoke,
   DeviceRegister, DeviceGet, DeviceList, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
-  DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet,
+  DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 
@@ -78,7 +82,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [] },
   energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [] },
   rides: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
-  metering: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
+  metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [] },
   ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [] },
   simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },

@@ -8,6 +8,8 @@ export const gatewayConfig = z.object({
   PORT: intFromEnv(1, 65_535, 3000),
   HOST: z.string().default('127.0.0.1'),
   BODY_LIMIT_BYTES: intFromEnv(256, 10_485_760, 65_536),
+  /** Meter uploads carry up to a day of readings per request: they get a larger limit. */
+  METERING_BODY_LIMIT_BYTES: intFromEnv(256, 10_485_760, 1_048_576),
   RPC_TIMEOUT_MS: intFromEnv(100, 120_000, 5_000),
   LOG_LEVEL: logLevel,
   INSTANCE_ID: instanceId,

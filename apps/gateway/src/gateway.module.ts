@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { MessagingModule } from '@ampool/messaging';
+import { IdentityCache, MessagingModule } from '@ampool/messaging';
 import { AuthGuard } from './auth/auth.guard';
-import { KeyCache } from './auth/key-cache.service';
 import { NonceStore } from './auth/nonce-store.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { OperatorController } from './identity/operator.controller';
@@ -14,6 +13,7 @@ import { ContractProxy } from './http/contract-proxy';
 import { ErrorFilter } from './http/error.filter';
 import { ParticipantsController } from './identity/participants.controller';
 import { LedgerController } from './ledger/ledger.controller';
+import { MeteringController } from './metering/metering.controller';
 import { SettlementController } from './settlement/settlement.controller';
 
 /** The public HTTP API: validates at the edge, then asks the services over NATS. */
@@ -33,13 +33,13 @@ export class GatewayModule {
           pass: config.NATS_PASSWORD,
         }),
       ],
-      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, LedgerController],
+      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         ContractProxy,
-        KeyCache,
+        IdentityCache,
         NonceStore,
       ],
     };

@@ -13,6 +13,8 @@ void runMain(async () => {
   const config = loadConfig(gatewayConfig, process.env);
   const logger = new ConsoleLogger({ prefix: 'gateway', logLevels: logLevelsUpTo(config.LOG_LEVEL) });
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger, bodyParser: false });
+  // The metering uploads' parser runs first; the general one then sees the body already parsed.
+  app.use('/v1/metering', json({ limit: config.METERING_BODY_LIMIT_BYTES, strict: true, verify: keepRawUtf8Body }));
   app.use(json({ limit: config.BODY_LIMIT_BYTES, strict: true, verify: keepRawUtf8Body }));
   app.disable('x-powered-by');
   app.enableShutdownHooks();

@@ -1,20 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createHealthController, statefulServiceImports } from '@ampool/messaging';
-import type { MeteringConfig } from './config';
+import { STREAMS } from '@ampool/contracts';
+import { createHealthController, IdentityCache, statefulServiceImports } from '@ampool/messaging';
+import { METERING_CONFIG, type MeteringConfig } from './config';
+import { AnomaliesRepository } from './intervals/anomalies.repository';
+import { EstimationSweeper } from './intervals/estimation-sweeper';
+import { Finalizer } from './intervals/finalizer.service';
+import { IntervalsController } from './intervals/intervals.controller';
+import { IntervalsRepository } from './intervals/intervals.repository';
+import { DeviceAuthority } from './uploads/device-authority';
+import { UploadsController } from './uploads/uploads.controller';
+import { UploadsRepository } from './uploads/uploads.repository';
+import { UploadsService } from './uploads/uploads.service';
 
 /**
- * Signed meter readings, DSMR P1 telegrams, interval energy and trip proofs.
- *
- * Today the service connects to NATS and to its own PostgreSQL schema and answers
- * `rpc.metering.health` with the true state of both; its capability is still to be built.
+ * Signed meter readings and DSMR P1 telegrams in, finalized interval energy and anomalies out.
+ * (Trip proofs come with the ride market's bookings.)
  */
 @Module({})
 export class MeteringModule {
   static forRoot(config: MeteringConfig): DynamicModule {
     return {
       module: MeteringModule,
-      imports: statefulServiceImports({ service: 'metering', schema: 'metering', config }),
-      controllers: [createHealthController('metering')],
+      imports: statefulServiceImports({ service: 'metering', schema: 'metering', config, publishes: [STREAMS.metering] }),
+      controllers: [createHealthController('metering'), UploadsController, IntervalsController],
+      providers: [
+        { provide: METERING_CONFIG, useValue: config },
+        IdentityCache,
+        DeviceAuthority,
+        UploadsRepository,
+        UploadsService,
+        IntervalsRepository,
+        AnomaliesRepository,
+        Finalizer,
+        EstimationSweeper,
+      ],
     };
   }
 }

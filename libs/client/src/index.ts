@@ -1,2 +1,3 @@
 export * from './ampool-client';
 export * from './identities';
+export * from './metering';

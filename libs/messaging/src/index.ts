@@ -14,3 +14,4 @@ export * from './events/events.module';
 export * from './health/health-checks';
 export * from './health/health.controller';
 export * from './service-module';
+export * from './identity/identity-cache.service';

@@ -77,6 +77,32 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
     EnergyOutbox: { delegate: 'energyOutbox', where: byId, row: outbox() },
     EnergyParticipantBlock: { delegate: 'energyParticipantBlock', where: (r) => ({ did: r.did }), row: { did, status: 'suspended', since: at } },
     EnergyProcessedEvent: { delegate: 'energyProcessedEvent', where: byPair, row: processed() },
+    MeteringBatch: {
+      delegate: 'meteringBatch',
+      where: byId,
+      row: { id: randomUUID(), device: did, key: did, kind: 'readings', signature: new Uint8Array(64).fill(5), payloadSha256: 'd'.repeat(64), readingCount: 3, receivedAt: at },
+    },
+    MeteringReading: {
+      delegate: 'meteringReading',
+      where: (r) => ({ device_at: { device: r.device, at: r.at } }),
+      row: { device: did, at, importWh: 9_000_000_000_000n, exportWh: 12n, socWh: 4_200n, batchId: randomUUID() },
+    },
+    MeteringInterval: {
+      delegate: 'meteringInterval',
+      where: (r) => ({ device_intervalMinutes_intervalStart_revision: { device: r.device, intervalMinutes: r.intervalMinutes, intervalStart: r.intervalStart, revision: r.revision } }),
+      row: { device: did, intervalMinutes: 15, intervalStart: at, revision: 2, importWh: -3n, exportWh: 250n, quality: 'anomalous', estimated: true, anomalies: ['GAP', 'REGISTER_BACKWARDS'], socEndWh: 100n, finalizedAt: at },
+    },
+    MeteringDeviceCursor: {
+      delegate: 'meteringDeviceCursor',
+      where: (r) => ({ device: r.device }),
+      row: { device: did, owner: did, pendingFrom: at, lastReadingAt: at, updatedAt: at },
+    },
+    MeteringAnomaly: {
+      delegate: 'meteringAnomaly',
+      where: byId,
+      row: { id: randomUUID(), device: did, code: 'GAP', fromAt: at, toAt: at, details: 'gap of 3 intervals', raisedAt: at },
+    },
+    MeteringOutbox: { delegate: 'meteringOutbox', where: byId, row: outbox() },
     SettlementAccount: {
       delegate: 'settlementAccount',
       where: byId,

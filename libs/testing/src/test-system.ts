@@ -35,7 +35,9 @@ export interface TestSystem {
  * Boots the built apps as separate processes against a fresh database and a private
  * nats-server: real services, real broker, real PostgreSQL.
  */
-export async function startTestSystem(options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string> } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string>; serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>> } = {},
+): Promise<TestSystem> {
   const db = await createTestDatabase();
   const nats = await startTestNats({ auth: true });
   const natsUser = (user: NatsUserName) => ({ NATS_USER: user, NATS_PASSWORD: nats.passwords![user] });
@@ -62,6 +64,7 @@ export async function startTestSystem(options: { services?: ServiceApp[]; gatewa
               ...natsUser(APP_SERVICE[app]),
               DATABASE_URL: databaseUrlFor(app),
               ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
+              ...(options.serviceEnvOverrides?.[app] ?? {}),
             };
     const proc = await startApp(app, env, { probeCredentials: { user: 'admin', pass: nats.passwords!.admin } });
     processes.set(app, proc);

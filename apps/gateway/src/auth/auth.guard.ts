@@ -3,10 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError, ErrorCode, SessionResolve } from '@ampool/contracts';
 import { verifySignedRequest } from '@ampool/http-signature';
-import { RpcClient } from '@ampool/messaging';
+import { IdentityCache, RpcClient } from '@ampool/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ACCESS_KEY, UNTHROTTLED_KEY, type Access } from './auth.decorators';
-import { KeyCache } from './key-cache.service';
 import { NonceStore } from './nonce-store.service';
 import { isOperator, rateKeyOf, type Principal } from './principal';
 import { TokenBuckets } from './token-bucket';
@@ -25,7 +24,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: KeyCache,
+    private readonly identity: IdentityCache,
     private readonly nonces: NonceStore,
     private readonly rpc: RpcClient,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
@@ -63,7 +62,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async fromSignature(req: Request): Promise<Principal> {
-    let resolved: Awaited<ReturnType<KeyCache['resolve']>> | undefined;
+    let resolved: Awaited<ReturnType<IdentityCache['resolveKey']>> | undefined;
     const verified = await verifySignedRequest(
       {
         method: req.method,
@@ -75,7 +74,7 @@ export class AuthGuard implements CanActivate {
         nowMs: Date.now(),
         maxSkewMs: MAX_SKEW_MS,
         resolveKey: async (keyId) => {
-          resolved = await this.keys.resolve(keyId);
+          resolved = await this.identity.resolveKey(keyId);
           if (resolved.status !== 'active') throw new AppError(ErrorCode.KEY_REVOKED, `key ${keyId} is ${resolved.status}`);
           if (resolved.subject.kind === 'device' && resolved.subject.status !== 'active') throw new AppError(ErrorCode.KEY_REVOKED, `device ${resolved.subject.did} is revoked`);
           return new Uint8Array(Buffer.from(resolved.publicKey, 'base64url'));

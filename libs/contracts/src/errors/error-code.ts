@@ -55,6 +55,10 @@ export const ErrorCode = {
   PROOF_INVALID: 'PROOF_INVALID',
   /** The requested status change is not allowed from the current status. */
   INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** A DSMR telegram's CRC-16 does not match its bytes. */
+  TELEGRAM_CRC_MISMATCH: 'TELEGRAM_CRC_MISMATCH',
+  /** A DSMR telegram is truncated or malformed; `details.dsmrCode` names the check that failed. */
+  TELEGRAM_MALFORMED: 'TELEGRAM_MALFORMED',
   /** A service the request depends on did not answer in time. Safe to retry with the same id. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** A service the request depends on is not reachable. Safe to retry with the same id. */
