@@ -84,7 +84,8 @@ describe('the bad-input corpus', () => {
       device: device.did, revokedDevice: revokedDevice.did, order: ownOrder.order.id, otherOrder: otherOrder.order.id, next,
       householdKey: (household.key as KeyHolder).publicKeyB64, deviceKey: device.key.publicKeyB64,
       zeroSignature: 'A'.repeat(86), operatorEmail: sys.operatorAccount.email,
-      long1000: 'a'.repeat(1000), long10000: 'a'.repeat(10_000),
+      long1000: 'a'.repeat(1000), long10000: 'a'.repeat(10_000), long20000: 'a'.repeat(20_000),
+      recent: new Date(Date.now() - 3_600_000).toISOString(),
       huge: `{"publicKey":"${'a'.repeat(70_000)}"}`,
       deep: `{"publicKey":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
     });
@@ -151,6 +152,10 @@ describe('the bad-input corpus', () => {
   });
 });
 
+/**
+ * Audit trails and metering's anomaly record are security records: refusing a bad request may
+ * add to them (a failed login, a forged signature), and that is the point of them.
+ */
 function withoutAudit(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).filter(([table]) => !table.endsWith('.audit')));
+  return Object.fromEntries(Object.entries(counts).filter(([table]) => !table.endsWith('.audit') && table !== 'metering.anomaly'));
 }
