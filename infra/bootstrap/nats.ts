@@ -78,17 +78,21 @@ export interface StartNatsOptions {
   extraArgs?: string[];
   /** Environment for the server (a configuration may read passwords from it). */
   env?: Record<string, string>;
+  /** The configuration file sets address, port, JetStream and store itself (a cluster node): add no flags. */
+  configComplete?: boolean;
 }
 
 /** Starts a nats-server with JetStream and waits until it accepts connections. */
 export async function startNatsServer(options: StartNatsOptions): Promise<NatsServer & { process: ChildProcess; port: number }> {
   const port = options.port ?? (await freePort());
   mkdirSync(options.storeDir, { recursive: true });
-  const args = [
-    ...(options.configFile ? ['-c', options.configFile] : []),
-    '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', options.storeDir,
-    ...(options.extraArgs ?? []),
-  ];
+  const args = options.configComplete && options.configFile
+    ? ['-c', options.configFile, ...(options.extraArgs ?? [])]
+    : [
+        ...(options.configFile ? ['-c', options.configFile] : []),
+        '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', options.storeDir,
+        ...(options.extraArgs ?? []),
+      ];
   const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {

@@ -7,3 +7,4 @@ export { APP_SERVICE, appEntry, spawnApp, startApp, type AppName, type ServiceAp
 export * from './test-system';
 export * from './http-client';
 export * from './row-counts';
+export * from './test-cluster';
