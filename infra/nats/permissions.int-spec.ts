@@ -62,6 +62,7 @@ describe('NATS permissions', () => {
     ['metering', 'dlq.settlement-trade-holds', 'write another service’s dead letters'],
     ['rides', '$JS.API.STREAM.DELETE.EVT_LEDGER', 'delete the ledger’s stream'],
     ['settlement', '$JS.API.CONSUMER.CREATE.EVT_IDENTITY.spy', 'tap identity’s events'],
+    ['metering', 'rpc.identity.health', 'probe another service'],
   ] as const)('refuse %s publishing %s (%s)', async (user, subject, _why) => {
     expect(await publishes(user, subject)).toBe(false);
   });
@@ -89,6 +90,7 @@ describe('NATS permissions', () => {
     expect(await publishes('settlement', 'evt.settlement.hold.placed.v1')).toBe(true);
     expect(await publishes('energy', 'rpc.identity.participant.get')).toBe(true);
     expect(await publishes('gateway', 'rpc.energy.order.submit')).toBe(true);
+    expect(await publishes('metering', 'rpc.metering.health')).toBe(true);
     expect(await subscribes('identity', 'rpc.identity.>')).toBe(true);
     expect(await subscribes('gateway', 'evt.identity.key.retired.v1')).toBe(true);
   });

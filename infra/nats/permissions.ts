@@ -113,6 +113,8 @@ export function permissionsOf(user: NatsUser): Permissions {
     '$JS.API.INFO',
     ...streams.flatMap((s) => [`$JS.API.STREAM.INFO.${s}`, `$JS.API.STREAM.CREATE.${s}`, `$JS.API.STREAM.UPDATE.${s}`]),
     ...needs.publishes.flatMap((s) => s.subjects),
+    // Its own health check, for the health probe that runs with the service's credentials.
+    ...(needs.serves ? [`rpc.${user}.health`] : []),
     ...needs.calls.map((c) => c.subject),
     ...needs.buckets.flatMap((b) => [`$KV.${b}.>`, `$JS.API.DIRECT.GET.KV_${b}.>`, `$JS.API.STREAM.MSG.GET.KV_${b}`]),
     ...consumers.flatMap((c) => {
