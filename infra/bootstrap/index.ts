@@ -5,3 +5,4 @@ export * from './nats';
 export * from './environment';
 export * from './app-process';
 export * from './service-logins';
+export * from './chromium';

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { BootstrapError } from './bootstrap-error';
+import { canInstallDebianPackages, installDebianPackage } from './debian-packages';
 import { freePort, waitForPort } from './ports';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -46,17 +47,10 @@ export function findNatsServer(): string | undefined {
 export function ensureNatsServerBinary(log: (line: string) => void): string {
   const found = findNatsServer();
   if (found) return found;
-  const root = process.getuid?.() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
-  if (root && hasApt) {
-    log('nats-server is not installed; installing the Debian package with apt-get');
-    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) {
-      spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    }
-    const installed = findNatsServer();
-    if (r.status === 0 && installed) return installed;
+  if (canInstallDebianPackages()) {
+    const installed = installDebianPackage('nats-server', log) ? findNatsServer() : undefined;
+    if (installed) return installed;
     throw new BootstrapError('Installing nats-server with apt-get failed (see above). Install it by hand: apt-get install nats-server');
   }
   throw new BootstrapError(

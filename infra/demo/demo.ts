@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, envFor(app), { onOutput: passThrough })))));
   started.push(await startApp('gateway', { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, PORT: String(port) }, { onOutput: passThrough }));
   say(`${started.map((p) => (p.app === 'gateway' ? 'gateway' : APP_SERVICE[p.app as ServiceApp])).join(', ')} healthy in ${Date.now() - t0} ms`);
-  say(`gateway: http://127.0.0.1:${port}  (try /health/services)`);
+  say(`dashboard: http://127.0.0.1:${port}/   (API under /v1, health at /health/services)`);
   say(`operator login: ${operator.email} / ${operator.password}`);
 
   let scenarioOutcome: (ok: boolean) => void = () => undefined;

@@ -14,6 +14,7 @@ import {
   KeyRetired,
   KeyRevoke,
   KeyRotate,
+  LIVE_EVENTS,
   OperatorLogin,
   OrderGet,
   OrderSubmit,
@@ -78,7 +79,14 @@ const GATEWAY_CALLS: RpcContract[] = [
 ];
 
 const NEEDS: Record<NatsUser, UserNeeds> = {
-  gateway: { publishes: [], calls: GATEWAY_CALLS, serves: false, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: ['AUTH_NONCES'] },
+  gateway: {
+    publishes: [],
+    calls: GATEWAY_CALLS,
+    serves: false,
+    // Cache invalidation, and the events relayed to operators on the live stream.
+    listens: [...new Set([KeyRetired.subject, ParticipantStatusChanged.subject, ...LIVE_EVENTS.map((e) => e.subject)])],
+    buckets: ['AUTH_NONCES'],
+  },
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [] },
   energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [] },
   rides: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },

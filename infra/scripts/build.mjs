@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles apps/, libs/, infra/ and bench/ TypeScript to CommonJS in dist/ with SWC.
+// Compiles apps/, libs/, infra/ and bench/ TypeScript to CommonJS in dist/ with SWC, and
+// bundles the operator dashboard (apps/dashboard, a browser app) into dist/dashboard/ with esbuild.
 // Type checking is a separate step (`npm run typecheck`): SWC strips types without checking
 // them, which keeps a full build of every app to a couple of seconds on a 2-core machine.
 import { createRequire } from 'node:module';
@@ -25,10 +26,14 @@ function aliasPaths() {
   return paths;
 }
 
+/** The browser app: bundled by esbuild, not compiled for Node. */
+const DASHBOARD_DIR = join(root, 'apps', 'dashboard');
+
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const full = join(dir, name);
+    if (full === DASHBOARD_DIR) continue;
     if (statSync(full).isDirectory()) yield* walk(full);
     else yield full;
   }
@@ -74,7 +79,33 @@ export function build({ quiet = false } = {}) {
       }
     }
   }
-  if (!quiet) console.log(`build: ${files} files compiled to dist/ in ${Date.now() - started} ms`);
+  buildDashboard(join(outDir, 'dashboard'));
+  if (!quiet) console.log(`build: ${files} files compiled to dist/ and the dashboard bundled in ${Date.now() - started} ms`);
+}
+
+/**
+ * One script and one stylesheet (Preact, uPlot and the app), no CDN: the gateway serves them
+ * from dist/dashboard with a strict Content-Security-Policy (no inline scripts or styles).
+ */
+function buildDashboard(outDir) {
+  const esbuild = require('esbuild');
+  mkdirSync(outDir, { recursive: true });
+  esbuild.buildSync({
+    entryPoints: { app: join(DASHBOARD_DIR, 'src', 'main.tsx') },
+    outdir: outDir,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: join(DASHBOARD_DIR, 'tsconfig.json'),
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  for (const asset of ['index.html', 'favicon.svg']) copyFileSync(join(DASHBOARD_DIR, asset), join(outDir, asset));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) build();

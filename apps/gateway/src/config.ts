@@ -18,6 +18,21 @@ export const gatewayConfig = z.object({
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000, 100),
   /** Send the session cookie with `Secure`: set to true whenever the gateway is behind TLS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Operator live stream: past events kept per subject for a newly connected dashboard. */
+  LIVE_BACKLOG_PER_SUBJECT: intFromEnv(0, 10_000, 200),
+  /** How often the live stream reports every service's health. */
+  LIVE_HEALTH_SECONDS: intFromEnv(1, 3_600, 5),
+  /** How often a live stream re-checks that its operator session is still valid. */
+  LIVE_SESSION_CHECK_SECONDS: intFromEnv(1, 3_600, 30),
+  /** Open live streams at most, in all and per operator. */
+  LIVE_MAX_STREAMS: intFromEnv(1, 100_000, 200),
+  LIVE_MAX_STREAMS_PER_CALLER: intFromEnv(1, 1_000, 4),
+  /** A stream whose client has this much unsent data is closed (the client reconnects). */
+  LIVE_MAX_BUFFERED_BYTES: intFromEnv(1_024, 1_073_741_824, 1_048_576),
+  /** The gateway stops relaying events this long after the last stream closed. */
+  LIVE_LINGER_SECONDS: intFromEnv(0, 86_400, 60),
+  /** The built dashboard to serve at `/` (default: dist/dashboard next to the gateway). */
+  DASHBOARD_DIR: z.string().min(1).optional(),
 });
 export type GatewayConfig = z.output<typeof gatewayConfig>;
 

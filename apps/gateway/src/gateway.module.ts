@@ -13,6 +13,9 @@ import { ContractProxy } from './http/contract-proxy';
 import { ErrorFilter } from './http/error.filter';
 import { ParticipantsController } from './identity/participants.controller';
 import { LedgerController } from './ledger/ledger.controller';
+import { LiveController } from './live/live.controller';
+import { LiveFeed } from './live/live-feed.service';
+import { ServiceHealth } from './health/service-health';
 import { MeteringController } from './metering/metering.controller';
 import { SettlementController } from './settlement/settlement.controller';
 
@@ -33,7 +36,7 @@ export class GatewayModule {
           pass: config.NATS_PASSWORD,
         }),
       ],
-      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController],
+      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController, LiveController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },
@@ -41,6 +44,8 @@ export class GatewayModule {
         ContractProxy,
         IdentityCache,
         NonceStore,
+        ServiceHealth,
+        LiveFeed,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { logLevelsUpTo } from '@ampool/messaging';
 import { gatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { keepRawUtf8Body } from './http/raw-body';
+import { defaultDashboardDir, serveDashboard } from './dashboard/static';
 
 void runMain(async () => {
   const config = loadConfig(gatewayConfig, process.env);
@@ -17,6 +18,8 @@ void runMain(async () => {
   app.use('/v1/metering', json({ limit: config.METERING_BODY_LIMIT_BYTES, strict: true, verify: keepRawUtf8Body }));
   app.use(json({ limit: config.BODY_LIMIT_BYTES, strict: true, verify: keepRawUtf8Body }));
   app.disable('x-powered-by');
+  const dashboardDir = config.DASHBOARD_DIR ?? defaultDashboardDir();
+  if (!serveDashboard(app, dashboardDir)) logger.warn(`no dashboard at ${dashboardDir} (run the build); serving the API only`);
   app.enableShutdownHooks();
   // Keep idle connections longer than clients and proxies do (60 s is common), so the server
   // never closes a socket that a client is just reusing; headers must then time out later.

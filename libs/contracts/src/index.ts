@@ -38,3 +38,4 @@ export * from './metering/interval-events.contract';
 export * from './ledger/entry';
 export * from './ledger/entry-get.contract';
 export * from './ledger/entry-committed.contract';
+export * from './operator/live-stream';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ensureEnvironment, ensureNatsServerBinary, ensureServiceLogins, localDataDir, BootstrapError, type Environment } from '@ampool/bootstrap';
+import { ensureChromium, ensureEnvironment, ensureNatsServerBinary, ensureServiceLogins, localDataDir, BootstrapError, type Environment } from '@ampool/bootstrap';
 import { applyMigrations, createDatabase, dropDatabase, listDatabases } from '@ampool/persistence';
 import { repoRoot } from './repo-root';
 import { writeTestEnv, readTestEnv } from './test-env';
@@ -35,6 +35,12 @@ export default async function globalSetup(): Promise<void> {
     });
     globalThis.__ampoolEnvironment = env;
     const natsServerBin = ensureNatsServerBinary(log);
+    // The dashboard's browser test needs Chromium; without it only that test fails, with this message.
+    try {
+      ensureChromium(log);
+    } catch (error) {
+      log((error as Error).message);
+    }
 
     // Databases of runs that were killed before their teardown.
     const now = Date.now();

@@ -8,3 +8,4 @@ export * from './test-system';
 export * from './http-client';
 export * from './row-counts';
 export * from './test-cluster';
+export * from './sse';

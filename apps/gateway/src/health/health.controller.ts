@@ -1,12 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Health, SERVICES } from '@ampool/contracts';
-import { checkNats, NATS_CONNECTION, RpcClient } from '@ampool/messaging';
+import { checkNats, NATS_CONNECTION } from '@ampool/messaging';
 import { Access, Unthrottled } from '../auth/auth.decorators';
-
-/** Services whose health the gateway reports (the simulator is a client, not a service). */
-const BACKEND = SERVICES.filter((s) => s !== 'simulator');
+import { ServiceHealth } from './service-health';
 
 @Controller('health')
 @Access('public')
@@ -15,7 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly rpc: RpcClient,
+    private readonly services: ServiceHealth,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
@@ -34,16 +31,12 @@ export class HealthController {
   /** Every backend service, as each reports itself over `rpc.<service>.health`. */
   @Get('services')
   @HealthCheck()
-  services() {
+  async backend() {
+    const reports = await this.services.check();
     return this.health.check(
-      BACKEND.map((service) => async () => {
-        const i = this.indicators.check(service);
-        try {
-          const report = await this.rpc.request(Health[service], {}, { timeoutMs: 2_000 });
-          return report.status === 'up' ? i.up({ instance: report.instance, checks: report.checks }) : i.down({ checks: report.checks });
-        } catch (error) {
-          return i.down({ message: (error as Error).message });
-        }
+      reports.map((r) => () => {
+        const i = this.indicators.check(r.service);
+        return r.status === 'up' ? i.up({ instance: r.instance, checks: r.checks }) : i.down(r.error ? { message: r.error } : { checks: r.checks });
       }),
     );
   }

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+
+const PALETTE = ['#0f766e', '#b45309', '#7c3aed', '#be123c', '#1d4ed8', '#4d7c0f'];
+
+export interface ChartProps {
+  title: string;
+  /** Series names (one per data column after x). */
+  names: string[];
+  data: Array<Array<number | null>>;
+  unit: string;
+  bars?: boolean;
+  /** Room left and right of the data on the time axis (bars: half an interval or more). */
+  xPadMs?: number;
+  height?: number;
+  testId?: string;
+}
+
+/** A uPlot chart that follows its container's width and keeps one plot while its series stay the same. */
+export function Chart({ title, names, data, unit, bars = false, xPadMs = 30_000, height = 220, testId }: ChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const key = names.join('|');
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const options: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      ms: 1,
+      scales: { x: { time: true } },
+      axes: [{}, { label: unit, size: 60 }],
+      series: [
+        {},
+        ...names.map((name, i) => ({
+          label: name,
+          stroke: PALETTE[i % PALETTE.length],
+          fill: bars ? `${PALETTE[i % PALETTE.length]}99` : undefined,
+          width: bars ? 0 : 2,
+          spanGaps: !bars,
+          points: { show: !bars && data[0]!.length < 60 },
+          ...(bars ? { paths: uPlot.paths.bars!({ size: [0.8 / Math.max(1, names.length), 40] }) } : {}),
+        })),
+      ],
+    };
+    plot.current = new uPlot(options, data as uPlot.AlignedData, el);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // A new plot only when the series change; data updates go through setData below.
+  }, [key, bars, height, unit]);
+
+  useEffect(() => {
+    const p = plot.current;
+    if (!p) return;
+    p.setData(data as uPlot.AlignedData);
+    // uPlot stretches a lone point over years; keep some room around the data instead.
+    const xs = data[0] as number[];
+    if (xs.length > 0) p.setScale('x', { min: xs[0]! - xPadMs, max: xs[xs.length - 1]! + xPadMs });
+  }, [data, key]);
+
+  return (
+    <figure class="chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      {data[0]!.length === 0 ? <p class="empty">No data yet.</p> : null}
+      <div ref={host} />
+    </figure>
+  );
+}

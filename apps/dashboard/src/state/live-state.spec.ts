@@ -1,0 +1,84 @@
+import { AnomalyRaised, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, TradeExecuted } from '@ampool/contracts';
+import { uuidv7 } from '@ampool/domain';
+import { applyLive, averagePrice, emptyLiveState, RECENT_TRADES } from './live-state';
+
+const BUYER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+const SELLER = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp';
+
+/** Wire envelopes made with the real contracts, exactly as the gateway relays them. */
+function trade(priceMicroPerKwh: bigint, energyWh: bigint, zone = 'north', intervalStart = '2026-11-21T10:00:00.000Z') {
+  const data = {
+    id: uuidv7(),
+    buyOrderId: uuidv7(),
+    sellOrderId: uuidv7(),
+    buyer: BUYER,
+    seller: SELLER,
+    zone,
+    intervalStart: new Date(intervalStart),
+    energyWh,
+    priceMicroPerKwh,
+    valueMicro: (priceMicroPerKwh * energyWh) / 1000n,
+    executedAt: new Date('2026-11-21T09:50:00.000Z'),
+  };
+  return JSON.parse(JSON.stringify(TradeExecuted.envelope.encode({ id: uuidv7(), subject: TradeExecuted.subject, source: 'energy', occurredAt: new Date(), data })));
+}
+
+describe('the dashboard live state', () => {
+  it('aggregates trades per zone and interval with integer sums', () => {
+    const state = emptyLiveState();
+    expect(applyLive(state, TradeExecuted.subject, trade(200_000n, 1_500n))).toBe(true);
+    expect(applyLive(state, TradeExecuted.subject, trade(300_000n, 500n))).toBe(true);
+    expect(applyLive(state, TradeExecuted.subject, trade(250_000n, 1_000n, 'south'))).toBe(true);
+    const north = state.energy.intervals.north!['2026-11-21T10:00:00.000Z']!;
+    expect(north).toEqual({ energyWh: 2_000n, valueMicro: 450_000n, trades: 2, lastPriceMicroPerKwh: 300_000n });
+    expect(averagePrice(north)).toBe(225_000n);
+    expect(state.energy.prices.north!.map(([, p]) => p)).toEqual([200_000n, 300_000n]);
+    expect(state.energy.trades.map((t) => t.zone)).toEqual(['south', 'north', 'north']);
+    expect(state.events).toBe(3);
+  });
+
+  it('applies an event once, however often the stream replays it', () => {
+    const state = emptyLiveState();
+    const event = trade(200_000n, 1_000n);
+    expect(applyLive(state, TradeExecuted.subject, event)).toBe(true);
+    expect(applyLive(state, TradeExecuted.subject, event)).toBe(false);
+    expect(state.energy.intervals.north!['2026-11-21T10:00:00.000Z']!.trades).toBe(1);
+  });
+
+  it('ignores unknown events and envelopes whose subject does not match the event name', () => {
+    const state = emptyLiveState();
+    expect(applyLive(state, 'evt.future.thing.happened.v9', { id: uuidv7(), subject: 'evt.future.thing.happened.v9', data: {} })).toBe(false);
+    expect(applyLive(state, HoldPlaced.subject, trade(1_000n, 1_000n))).toBe(false);
+    expect(applyLive(state, TradeExecuted.subject, null)).toBe(false);
+    expect(state.events).toBe(0);
+  });
+
+  it('keeps a bounded list of recent trades, newest first', () => {
+    const state = emptyLiveState();
+    for (let i = 1; i <= RECENT_TRADES + 5; i++) applyLive(state, TradeExecuted.subject, trade(BigInt(i) * 1_000n, 1_000n));
+    expect(state.energy.trades).toHaveLength(RECENT_TRADES);
+    expect(state.energy.trades[0]!.priceMicroPerKwh).toBe(String((RECENT_TRADES + 5) * 1_000));
+  });
+
+  it('sums holds, metered intervals, anomalies and ledger commits', () => {
+    const state = emptyLiveState();
+    const envelope = (contract: { subject: string; envelope: { encode(v: unknown): unknown } }, data: unknown) =>
+      JSON.parse(JSON.stringify(contract.envelope.encode({ id: uuidv7(), subject: contract.subject, source: 'x', occurredAt: new Date(), data })));
+    const reference = { kind: 'energy.trade', id: uuidv7() };
+    applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 9_000_000_000_000_000_000n, placedAt: new Date() }));
+    applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 1_000n, placedAt: new Date() }));
+    applyLive(state, HoldRejected.subject, envelope(HoldRejected, { reference, payer: BUYER, amountMicro: 5n, reason: 'INSUFFICIENT_FUNDS', rejectedAt: new Date() }));
+    expect(state.settlement).toEqual({ heldCount: 2, heldMicro: 9_000_000_000_000_001_000n, rejectedCount: 1, rejectedMicro: 5n, lastRejection: 'INSUFFICIENT_FUNDS' });
+
+    const fact = { device: SELLER, owner: BUYER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), intervalMinutes: 15, importWh: 100n, exportWh: 40n, quality: 'measured', estimated: false, anomalies: [], socEndWh: null, revision: 0 };
+    applyLive(state, IntervalFinalized.subject, envelope(IntervalFinalized, fact));
+    applyLive(state, IntervalFinalized.subject, envelope(IntervalFinalized, { ...fact, estimated: true, quality: 'estimated', importWh: 1n, exportWh: 0n }));
+    applyLive(state, AnomalyRaised.subject, envelope(AnomalyRaised, { device: SELLER, code: 'GAP', from: new Date(), to: new Date(), details: 'no readings' }));
+    expect(state.metering).toMatchObject({ finalized: 2, estimated: 1, importWh: 101n, exportWh: 40n });
+    expect(state.metering.anomalies).toHaveLength(1);
+
+    applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 7n, type: 'energy.trade', subjectId: uuidv7(), payloadHash: 'a'.repeat(64), committedAt: new Date() }));
+    applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 5n, type: 'settlement.hold', subjectId: uuidv7(), payloadHash: 'b'.repeat(64), committedAt: new Date() }));
+    expect(state.ledger).toMatchObject({ committed: 2, lastSequence: 7n, byType: { 'energy.trade': 1, 'settlement.hold': 1 } });
+  });
+});

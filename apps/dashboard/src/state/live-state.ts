@@ -1,0 +1,172 @@
+import type {
+  AnomalyRaised,
+  EntryCommitted,
+  HoldPlaced,
+  HoldRejected,
+  IntervalCorrected,
+  IntervalFinalized,
+  LiveHealthWire,
+  LiveHelloWire,
+  OrderCancelled,
+  ParticipantStatusChanged,
+  TradeExecuted,
+} from '@ampool/contracts';
+import type { z } from 'zod';
+
+/** The wire form of an event contract's envelope, as the live stream carries it. */
+type Wire<C extends { envelope: z.ZodType }> = z.input<C['envelope']>;
+export type TradeWire = Wire<typeof TradeExecuted>['data'];
+export type AnomalyWire = Wire<typeof AnomalyRaised>['data'];
+export type StatusChangeWire = Wire<typeof ParticipantStatusChanged>['data'];
+
+/** What the dashboard knows from its live stream. Amounts stay bigint until they are shown. */
+export interface LiveState {
+  hello: LiveHelloWire | null;
+  health: LiveHealthWire | null;
+  /** Events applied (duplicates by id are not counted twice). */
+  events: number;
+  energy: {
+    /** Newest first, at most RECENT_TRADES. */
+    trades: TradeWire[];
+    /** Per zone: [executedAt ms, µ-currency per kWh] in arrival order, at most PRICE_POINTS. */
+    prices: Record<string, Array<[number, bigint]>>;
+    /** Per zone and delivery interval start (ISO): traded energy, value and count. */
+    intervals: Record<string, Record<string, { energyWh: bigint; valueMicro: bigint; trades: number; lastPriceMicroPerKwh: bigint }>>;
+    cancelledOrders: number;
+  };
+  settlement: { heldCount: number; heldMicro: bigint; rejectedCount: number; rejectedMicro: bigint; lastRejection: string | null };
+  metering: { finalized: number; corrected: number; estimated: number; importWh: bigint; exportWh: bigint; anomalies: AnomalyWire[] };
+  identity: { statusChanges: StatusChangeWire[]; changeCount: number };
+  ledger: { committed: number; lastSequence: bigint | null; lastCommittedAt: string | null; byType: Record<string, number> };
+  /** Recent event ids, to apply each event once even if the stream replays it after a reconnect. */
+  seen: Set<string>;
+  seenOrder: string[];
+}
+
+export const RECENT_TRADES = 200;
+export const PRICE_POINTS = 2_000;
+export const RECENT_ANOMALIES = 100;
+export const RECENT_STATUS_CHANGES = 50;
+const SEEN_WINDOW = 20_000;
+
+export function emptyLiveState(): LiveState {
+  return {
+    hello: null,
+    health: null,
+    events: 0,
+    energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0 },
+    settlement: { heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null },
+    metering: { finalized: 0, corrected: 0, estimated: 0, importWh: 0n, exportWh: 0n, anomalies: [] },
+    identity: { statusChanges: [], changeCount: 0 },
+    ledger: { committed: 0, lastSequence: null, lastCommittedAt: null, byType: {} },
+    seen: new Set(),
+    seenOrder: [],
+  };
+}
+
+/**
+ * Applies one live-stream message (its SSE event name and parsed JSON) to the state, in
+ * place, and says whether anything changed. Unknown event names are ignored, so a newer
+ * gateway never breaks an older dashboard.
+ */
+export function applyLive(state: LiveState, event: string, data: unknown): boolean {
+  switch (event) {
+    case 'hello':
+      state.hello = data as LiveHelloWire;
+      return true;
+    case 'health':
+      state.health = data as LiveHealthWire;
+      return true;
+    case 'end':
+      return false;
+  }
+  const envelope = data as { id?: unknown; subject?: unknown; data?: unknown };
+  if (typeof envelope?.id !== 'string' || envelope.subject !== event || typeof envelope.data !== 'object' || envelope.data === null) return false;
+  if (state.seen.has(envelope.id)) return false;
+  const applied = applyEvent(state, event, envelope.data);
+  if (!applied) return false;
+  state.seen.add(envelope.id);
+  state.seenOrder.push(envelope.id);
+  if (state.seenOrder.length > SEEN_WINDOW) state.seen.delete(state.seenOrder.shift()!);
+  state.events++;
+  return true;
+}
+
+function applyEvent(state: LiveState, subject: string, data: object): boolean {
+  switch (subject) {
+    case 'evt.energy.trade.executed.v1':
+      return applyTrade(state, data as TradeWire);
+    case 'evt.energy.order.cancelled.v1':
+      state.energy.cancelledOrders++;
+      return true;
+    case 'evt.settlement.hold.placed.v1': {
+      const hold = data as Wire<typeof HoldPlaced>['data'];
+      state.settlement.heldCount++;
+      state.settlement.heldMicro += BigInt(hold.amountMicro);
+      return true;
+    }
+    case 'evt.settlement.hold.rejected.v1': {
+      const rejected = data as Wire<typeof HoldRejected>['data'];
+      state.settlement.rejectedCount++;
+      state.settlement.rejectedMicro += BigInt(rejected.amountMicro);
+      state.settlement.lastRejection = rejected.reason;
+      return true;
+    }
+    case 'evt.metering.interval.finalized.v1': {
+      const interval = data as Wire<typeof IntervalFinalized>['data'];
+      state.metering.finalized++;
+      if (interval.estimated) state.metering.estimated++;
+      state.metering.importWh += BigInt(interval.importWh);
+      state.metering.exportWh += BigInt(interval.exportWh);
+      return true;
+    }
+    case 'evt.metering.interval.corrected.v1': {
+      const corrected = data as Wire<typeof IntervalCorrected>['data'];
+      state.metering.corrected++;
+      state.metering.importWh += BigInt(corrected.importDeltaWh);
+      state.metering.exportWh += BigInt(corrected.exportDeltaWh);
+      return true;
+    }
+    case 'evt.metering.anomaly.raised.v1':
+      state.metering.anomalies = [data as AnomalyWire, ...state.metering.anomalies].slice(0, RECENT_ANOMALIES);
+      return true;
+    case 'evt.identity.participant.status-changed.v1':
+      state.identity.statusChanges = [data as StatusChangeWire, ...state.identity.statusChanges].slice(0, RECENT_STATUS_CHANGES);
+      state.identity.changeCount++;
+      return true;
+    case 'evt.ledger.entry.committed.v1': {
+      const entry = data as Wire<typeof EntryCommitted>['data'];
+      const sequence = BigInt(entry.sequence);
+      state.ledger.committed++;
+      if (state.ledger.lastSequence === null || sequence > state.ledger.lastSequence) {
+        state.ledger.lastSequence = sequence;
+        state.ledger.lastCommittedAt = entry.committedAt;
+      }
+      state.ledger.byType[entry.type] = (state.ledger.byType[entry.type] ?? 0) + 1;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function applyTrade(state: LiveState, trade: TradeWire): boolean {
+  const energy = state.energy;
+  energy.trades = [trade, ...energy.trades].slice(0, RECENT_TRADES);
+  const price = BigInt(trade.priceMicroPerKwh);
+  const series = (energy.prices[trade.zone] ??= []);
+  series.push([Date.parse(trade.executedAt), price]);
+  if (series.length > PRICE_POINTS) series.splice(0, series.length - PRICE_POINTS);
+  const zone = (energy.intervals[trade.zone] ??= {});
+  const slot = (zone[trade.intervalStart] ??= { energyWh: 0n, valueMicro: 0n, trades: 0, lastPriceMicroPerKwh: price });
+  slot.energyWh += BigInt(trade.energyWh);
+  slot.valueMicro += BigInt(trade.valueMicro);
+  slot.trades++;
+  slot.lastPriceMicroPerKwh = price;
+  return true;
+}
+
+/** Volume-weighted average price of an interval in µ-currency per kWh (value × 1000 / Wh). */
+export function averagePrice(slot: { energyWh: bigint; valueMicro: bigint }): bigint | null {
+  return slot.energyWh === 0n ? null : (slot.valueMicro * 1000n) / slot.energyWh;
+}

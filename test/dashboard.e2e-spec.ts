@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { findChromium } from '@ampool/bootstrap';
+import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
+import { eventually, repoRoot, startTestSystem, type TestSystem } from '@ampool/testing';
+
+/**
+ * The operator dashboard in a real browser (Debian's Chromium driven by playwright-core)
+ * against the whole running system: sign in, watch prices move as trades execute, suspend a
+ * participant and see its next order refused, and keep a screenshot of what it looked like.
+ */
+describe('the operator dashboard in a browser', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  let operator: Credentials;
+  const screenshotDir = join(repoRoot(), '.ampool', 'screenshots');
+  const api = (method: string, path: string, body: unknown, as: RegisteredParticipant | Credentials) =>
+    sys.client.send(method, path, body, 'key' in as ? signingWith(as.key) : as) as Promise<{ status: number; body: any }>;
+
+  beforeAll(async () => {
+    const executablePath = findChromium();
+    if (!executablePath) throw new Error('Chromium is not installed: apt-get install chromium (or set CHROMIUM_PATH)');
+    [sys, browser] = await Promise.all([
+      startTestSystem({ gatewayEnv: { LIVE_HEALTH_SECONDS: '2' } }),
+      chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] }),
+    ]);
+    operator = await sys.operator();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+    page.on('pageerror', (e) => process.stderr.write(`[browser] ${e.message}\n`));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  function nextInterval(): string {
+    let start = nextIntervalStartMs(Date.now());
+    if (start - Date.now() < 60_000) start = nextIntervalStartMs(start);
+    return new Date(start).toISOString();
+  }
+
+  it('serves the dashboard under a strict Content-Security-Policy', async () => {
+    const response = await page.goto(sys.gatewayUrl);
+    expect(response!.status()).toBe(200);
+    const csp = response!.headers()['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('refuses a wrong password, then signs in and goes live', async () => {
+    await page.fill('input[name=email]', sys.operatorAccount.email);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+
+    await page.fill('input[name=password]', sys.operatorAccount.password);
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=live-status]', { hasText: 'live' }).waitFor();
+    await page.locator('[data-testid=health] .service.up', { hasText: 'settlement' }).waitFor();
+    expect(await page.locator('[data-testid=health] .service').count()).toBe(6);
+  });
+
+  it('shows each trade’s price as it executes, and the ledger growing', async () => {
+    const seller = await sys.participant('household', 'Roof Seller');
+    const buyer = await sys.participant('household', 'Roof Buyer');
+    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: '5000000' }, operator)).status).toBe(201);
+    const intervalStart = nextInterval();
+    const trade = async (priceMicroPerKwh: string) => {
+      const sell = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: priceMicroPerKwh };
+      expect((await api('POST', '/v1/energy/orders', sell, seller)).status).toBe(201);
+      const buy = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '300000' };
+      const placed = await api('POST', '/v1/energy/orders', buy, buyer);
+      expect(placed.body.trades).toHaveLength(1);
+    };
+
+    const lastPrice = page.locator('[data-testid=zone-north] [data-testid=last-price]');
+    await trade('200000');
+    await lastPrice.filter({ hasText: '0.200 /kWh' }).waitFor();
+    await trade('230000');
+    await lastPrice.filter({ hasText: '0.230 /kWh' }).waitFor();
+    expect(await page.locator('[data-testid=trades] tbody tr').count()).toBe(2);
+    // Both trades (and their holds) are committed: the ledger's height appears.
+    await page.locator('[data-testid=ledger-height]').filter({ hasText: /^\d+$/ }).waitFor();
+    // The price chart has drawn its canvas.
+    expect(await page.locator('[data-testid=price-chart] canvas').count()).toBe(1);
+
+    // Suspend the buyer from the participants table…
+    const row = page.locator(`[data-testid=participants] tr[data-did="${buyer.did}"]`);
+    await row.getByRole('button', { name: 'suspend' }).click();
+    await row.getByRole('button', { name: 'Confirm suspend' }).click();
+    await row.locator('.status', { hasText: 'suspended' }).waitFor();
+    // …and its next order is refused.
+    const refused = await eventually(async () => {
+      const r = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '300000' }, buyer);
+      return r.status === 403 ? r : undefined;
+    }, 10_000, 'the suspended buyer’s order to be refused');
+    expect(refused.body.code).toBe('PARTICIPANT_NOT_ACTIVE');
+
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'dashboard.png'), fullPage: true });
+  });
+
+  it('signs out back to the login form', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('[data-testid=login]').waitFor();
+    expect((await page.context().request.get(`${sys.gatewayUrl}/v1/operator/me`)).status()).toBe(401);
+  });
+});
