@@ -5,3 +5,4 @@ export * from './battery';
 export * from './household';
 export * from './population';
 export * from './kpis';
+export * from './report/svg-chart';
