@@ -1,5 +1,6 @@
 import {
   AccountGet,
+  CLOCK_BUCKET,
   AnomalyList,
   ChallengeCreate,
   DepositCreate,
@@ -69,6 +70,8 @@ interface UserNeeds {
   listens: string[];
   /** Key-value buckets it uses. */
   buckets: string[];
+  /** Key-value buckets it may read and watch, but not write. */
+  readsBuckets?: string[];
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -87,13 +90,13 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     listens: [...new Set([KeyRetired.subject, ParticipantStatusChanged.subject, ...LIVE_EVENTS.map((e) => e.subject)])],
     buckets: ['AUTH_NONCES'],
   },
-  identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [] },
-  energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [] },
-  rides: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
-  metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [] },
-  settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [] },
-  ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [] },
-  simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [] },
+  identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  rides: { publishes: [], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [CLOCK_BUCKET] },
 };
 
 export interface Permissions {
@@ -125,6 +128,17 @@ export function permissionsOf(user: NatsUser): Permissions {
     ...(needs.serves ? [`rpc.${user}.health`] : []),
     ...needs.calls.map((c) => c.subject),
     ...needs.buckets.flatMap((b) => [`$KV.${b}.>`, `$JS.API.DIRECT.GET.KV_${b}.>`, `$JS.API.STREAM.MSG.GET.KV_${b}`]),
+    // Read and watch only: look up the bucket, get a key, and run an ordered consumer on it.
+    ...(needs.readsBuckets ?? []).flatMap((b) => [
+      `$JS.API.STREAM.INFO.KV_${b}`,
+      `$JS.API.DIRECT.GET.KV_${b}.>`,
+      `$JS.API.STREAM.MSG.GET.KV_${b}`,
+      `$JS.API.CONSUMER.CREATE.KV_${b}`,
+      `$JS.API.CONSUMER.CREATE.KV_${b}.>`,
+      `$JS.API.CONSUMER.INFO.KV_${b}.>`,
+      `$JS.API.CONSUMER.DELETE.KV_${b}.>`,
+      `$JS.FC.KV_${b}.>`,
+    ]),
     ...consumers.flatMap((c) => {
       const stream = streamForSubject(c.contract.subject)!.name;
       return [

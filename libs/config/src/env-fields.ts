@@ -45,4 +45,6 @@ export const serviceEnv = {
   INSTANCE_ID: instanceId,
   RPC_TIMEOUT_MS: intFromEnv(100, 120_000, 5_000),
   DB_POOL_MAX: intFromEnv(1, 100, 10),
+  /** `system`: the machine's clock. `shared`: simulated time from the clock bucket (demo and load runs). */
+  CLOCK: z.enum(['system', 'shared']).default('system'),
 };

@@ -39,3 +39,4 @@ export * from './ledger/entry';
 export * from './ledger/entry-get.contract';
 export * from './ledger/entry-committed.contract';
 export * from './operator/live-stream';
+export * from './clock/clock-setting';

@@ -1,3 +1,4 @@
 export * from './money';
 export * from './interval';
 export * from './uuid-v7';
+export * from './clock';

@@ -15,3 +15,4 @@ export * from './health/health-checks';
 export * from './health/health.controller';
 export * from './service-module';
 export * from './identity/identity-cache.service';
+export * from './clock/clock.module';

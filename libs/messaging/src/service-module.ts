@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { ServiceName, StreamDefinition } from '@ampool/contracts';
 import { PersistenceModule, type ServiceSchema } from '@ampool/persistence';
+import { ClockModule, type ClockMode } from './clock/clock.module';
 import { EventsModule } from './events/events.module';
 import { MessagingModule } from './messaging.module';
 
@@ -13,12 +14,13 @@ export interface StatefulServiceConfig {
   DB_POOL_MAX: number;
   NATS_USER?: string;
   NATS_PASSWORD?: string;
+  CLOCK?: ClockMode;
 }
 
 /**
  * The modules every stateful service imports: its database schema, its NATS connection and
- * RPC client, and — when it takes part in events (`publishes` given) — the outbox relay,
- * durable consumers and the unit of work.
+ * RPC client, the clock its business rules run on (`Clock`), and — when it takes part in
+ * events (`publishes` given) — the outbox relay, durable consumers and the unit of work.
  */
 export function statefulServiceImports(options: {
   service: ServiceName;
@@ -37,6 +39,7 @@ export function statefulServiceImports(options: {
       user: config.NATS_USER,
       pass: config.NATS_PASSWORD,
     }),
+    ClockModule.forRoot(config.CLOCK ?? 'system'),
     ...(publishes ? [EventsModule.forRoot({ publishes })] : []),
   ];
 }
