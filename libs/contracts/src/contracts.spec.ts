@@ -4,6 +4,8 @@ import type { EventContract, RpcContract } from './contract';
 
 const all = Object.values(contracts).flatMap((v) => {
   if (typeof v !== 'object' || v === null) return [];
+  // Lists such as LIVE_EVENTS name contracts exported on their own.
+  if (Array.isArray(v)) return [];
   if ('kind' in v) return [v as RpcContract | EventContract];
   // Health is a map of per-service contracts.
   return Object.values(v).filter((x): x is RpcContract => typeof x === 'object' && x !== null && 'kind' in x);
