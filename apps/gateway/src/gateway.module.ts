@@ -14,6 +14,7 @@ import { ErrorFilter } from './http/error.filter';
 import { ParticipantsController } from './identity/participants.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { MeteringController } from './metering/metering.controller';
+import { RidesController } from './rides/rides.controller';
 import { SettlementController } from './settlement/settlement.controller';
 
 /** The public HTTP API: validates at the edge, then asks the services over NATS. */
@@ -33,7 +34,7 @@ export class GatewayModule {
           pass: config.NATS_PASSWORD,
         }),
       ],
-      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController],
+      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController, RidesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },
