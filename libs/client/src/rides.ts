@@ -98,7 +98,7 @@ export async function getTrip(client: AmpoolClient, who: SigningKey, id: string)
 }
 
 export function listMyTrips(client: AmpoolClient, driver: SigningKey, page: { after?: string; limit?: number } = {}): Promise<{ trips: TripWire[]; next: string | null }> {
-  const q = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const q = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
   return client.get(`/v1/rides/trips${q.size ? `?${q}` : ''}`, signingWith(driver));
 }
 
@@ -128,6 +128,6 @@ export function listMyBookings(
   who: SigningKey,
   page: { as?: 'rider' | 'driver'; after?: string; limit?: number } = {},
 ): Promise<{ bookings: BookingWire[]; next: string | null }> {
-  const q = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const q = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
   return client.get(`/v1/rides/bookings${q.size ? `?${q}` : ''}`, signingWith(who));
 }
