@@ -25,7 +25,7 @@ describe('ride-market killed during a booking burst', () => {
   it('loses no confirmed booking and leaves no orphan hold', async () => {
     const driver = await sys.participant('driver');
     const departure = Date.now() + 48 * HOUR;
-    const trips = [];
+    const trips: { id: string }[] = [];
     for (let i = 0; i < TRIPS; i++) {
       trips.push(
         await publishTrip(sys.client, driver.key, {

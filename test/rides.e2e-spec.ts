@@ -164,7 +164,7 @@ describe('the ride-seat market', () => {
     const legs: [number, number][][] = [[A, B], [B, C], [A, C]];
     const attempts = Array.from({ length: 90 }, (_, i) => ({ id: uuidv7(), rider: riders[i % 6]!, leg: legs[i % 3]! }));
     const codes = await Promise.all(
-      attempts.map((a) => codeOf(bookSeats(sys.client, a.rider.key, { id: a.id, tripId: t.id, pickup: a.leg[0], dropoff: a.leg[1], seats: 1 }))),
+      attempts.map((a) => codeOf(bookSeats(sys.client, a.rider.key, { id: a.id, tripId: t.id, pickup: a.leg[0]!, dropoff: a.leg[1]!, seats: 1 }))),
     );
     expect(codes.every((c) => c === 'OK' || c === 'NOT_ENOUGH_SEATS')).toBe(true);
     const rows = await query<{ from_m: number; to_m: number; seats: number }>(
