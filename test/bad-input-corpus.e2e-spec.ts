@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newKeyHolder, registerDevice, registerParticipant, signingWith, type KeyHolder } from '@ampool/client';
+import { bookSeats, newKeyHolder, publishTrip, registerDevice, registerParticipant, signingWith, type KeyHolder, type TripBody } from '@ampool/client';
 import { ErrorCode } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { contentDigest, signRequest, type SigningKey } from '@ampool/http-signature';
@@ -38,6 +38,8 @@ describe('the bad-input corpus', () => {
   let sys: TestSystem;
   const actors: Record<string, { did: string; key: SigningKey } | undefined> = {};
   const values: Record<string, string> = {};
+  /** Placeholders that stand for a JSON value rather than a string (`"$longRoute"`). */
+  const structured: Record<string, unknown> = {};
   const cookies: Record<string, string> = {};
   let baseline: Record<string, number>;
 
@@ -73,8 +75,22 @@ describe('the bad-input corpus', () => {
     const ownOrder = await order(household);
     const otherOrder = await order(other);
 
+    // The ride market: a driver with a trip ahead, one that has departed, and a rider's booking.
+    const driver = await sys.participant('driver', 'Driver V');
+    const route: [number, number][] = [[48.85, 2.30], [48.85, 2.35], [48.85, 2.40]];
+    const tripBody = (departureMs: number): TripBody => ({
+      id: uuidv7(), route, departureAt: new Date(departureMs).toISOString(), arrivalAt: new Date(departureMs + 20 * 60_000).toISOString(),
+      vehicleCapacity: 4, seatsOffered: 3, pricing: { kind: 'per-seat', pricePerSeatMicro: '6000000' }, maxDetourM: 0, maxDetourMinutes: 0, bookingMode: 'instant',
+    });
+    const trip = await publishTrip(sys.client, driver.key, tripBody(Date.now() + 48 * 3_600_000));
+    const departing = await publishTrip(sys.client, driver.key, tripBody(Date.now() + 1_500));
+    await sys.client.post('/v1/deposits', { id: uuidv7(), participant: rider.did, amountMicro: '100000000' }, op);
+    const booking = await bookSeats(sys.client, rider.key, { id: uuidv7(), tripId: trip.id, pickup: [48.8502, 2.31], dropoff: [48.8502, 2.39], seats: 1 });
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(departing.departureAt).getTime() - Date.now() + 200)));
+    Object.assign(structured, { longRoute: Array.from({ length: 1_001 }, (_, i) => [48.85, 2.3 + i * 0.0001]) });
+
     Object.assign(actors, {
-      household, other, rider, pending, suspended, revoked,
+      household, other, rider, pending, suspended, revoked, driver,
       device: { did: device.did, key: device.key },
       revokedDevice: { did: revokedDevice.did, key: revokedDevice.key },
       unknownKey: { did: newKeyHolder().keyId, key: newKeyHolder() },
@@ -84,6 +100,9 @@ describe('the bad-input corpus', () => {
       device: device.did, revokedDevice: revokedDevice.did, order: ownOrder.order.id, otherOrder: otherOrder.order.id, next,
       householdKey: (household.key as KeyHolder).publicKeyB64, deviceKey: device.key.publicKeyB64,
       zeroSignature: 'A'.repeat(86), operatorEmail: sys.operatorAccount.email,
+      trip: trip.id, departedTrip: departing.id, booking: booking.id, future: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+      futureArrival: new Date(Date.now() + 48 * 3_600_000 + 20 * 60_000).toISOString(), past: new Date(Date.now() - 3_600_000).toISOString(),
+      pastArrival: new Date(Date.now() - 3_600_000 + 20 * 60_000).toISOString(),
       long1000: 'a'.repeat(1000), long10000: 'a'.repeat(10_000), long20000: 'a'.repeat(20_000),
       recent: new Date(Date.now() - 3_600_000).toISOString(),
       huge: `{"publicKey":"${'a'.repeat(70_000)}"}`,
@@ -96,7 +115,7 @@ describe('the bad-input corpus', () => {
   const fresh: Record<string, () => string> = { uuid: () => uuidv7(), freshKey: () => newKeyHolder().publicKeyB64 };
   const resolve = (s: string): string => (s.startsWith('$') ? (fresh[s.slice(1)]?.() ?? values[s.slice(1)] ?? s) : s);
   const deep = (v: unknown): unknown =>
-    typeof v === 'string' ? resolve(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
+    typeof v === 'string' && v.startsWith('$') && v.slice(1) in structured ? structured[v.slice(1)] : typeof v === 'string' ? resolve(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
 
   it('has at least 80 cases, each with a known code', () => {
     expect(cases.length).toBeGreaterThanOrEqual(80);

@@ -3,21 +3,24 @@ import { STREAMS } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
+import { BookingHoldsController } from './bookings/booking-holds.controller';
+import { BookingHoldsRepository } from './bookings/booking-holds.repository';
+import { BookingHoldsService } from './bookings/booking-holds.service';
 import type { SettlementConfig } from './config';
 import { DepositsController } from './deposits/deposits.controller';
 import { DepositsService } from './deposits/deposits.service';
 import { HoldsService } from './holds/holds.service';
 import { TradeHoldsConsumer } from './holds/trade-holds.consumer';
 
-/** Double-entry accounts, deposits, and holds on the buyer's money for each trade. */
+/** Double-entry accounts, deposits, holds on the buyer's money for each trade, and ride booking holds. */
 @Module({})
 export class SettlementModule {
   static forRoot(config: SettlementConfig): DynamicModule {
     return {
       module: SettlementModule,
       imports: statefulServiceImports({ service: 'settlement', schema: 'settlement', config, publishes: [STREAMS.settlement] }),
-      controllers: [createHealthController('settlement'), AccountsController, DepositsController],
-      providers: [AccountsRepository, DepositsService, HoldsService, TradeHoldsConsumer],
+      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController],
+      providers: [AccountsRepository, DepositsService, HoldsService, TradeHoldsConsumer, BookingHoldsRepository, BookingHoldsService],
     };
   }
 }

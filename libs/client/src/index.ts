@@ -1,3 +1,4 @@
 export * from './ampool-client';
 export * from './identities';
 export * from './metering';
+export * from './rides';

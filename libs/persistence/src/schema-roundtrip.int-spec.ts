@@ -17,6 +17,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
   const byId = (r: Record<string, unknown>) => ({ id: r.id });
   const byPair = (r: Record<string, unknown>) => ({ consumer_eventId: { consumer: r.consumer, eventId: r.eventId } });
   const operatorId = randomUUID();
+  const tripId = randomUUID();
   return {
     Participant: {
       delegate: 'participant',
@@ -103,6 +104,32 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: { id: randomUUID(), device: did, code: 'GAP', fromAt: at, toAt: at, details: 'gap of 3 intervals', raisedAt: at },
     },
     MeteringOutbox: { delegate: 'meteringOutbox', where: byId, row: outbox() },
+    RidesTrip: {
+      delegate: 'ridesTrip',
+      where: byId,
+      row: {
+        id: tripId, driver: did, status: 'cancelled', version: 3, spec: '{"route":[[48.85,2.35],[48.86,2.36]]}', routeLengthM: 1_331,
+        seatsOffered: 3, departureAt: at, arrivalAt: at, bookingMode: 'approval', requestHash: 'h', changedSeq: 42n, createdAt: at, updatedAt: at, cancelledAt: at,
+      },
+    },
+    RidesTripLeg: {
+      delegate: 'ridesTripLeg',
+      where: (r) => ({ tripId_fromM: { tripId: r.tripId, fromM: r.fromM } }),
+      row: { tripId, fromM: 100, toM: 900, seats: 3, seatsTaken: 2 },
+    },
+    RidesBooking: {
+      delegate: 'ridesBooking',
+      where: byId,
+      row: {
+        id: randomUUID(), tripId, rider: `${did}r`, driver: did, bookingMode: 'approval', state: 'cancelled', holdState: 'released', seats: 2,
+        fromM: 100, toM: 900, pickup: '[48.85,2.35]', dropoff: '[48.86,2.36]', pickupAt: at, dropoffAt: at, farePerSeatMicro: 1_500_000n,
+        fareMicro: 3_000_000n, feeMicro: 300_000n, requestHash: 'h', expiresAt: at, rule: 'rider-late-cancel', riderRefundMicro: 1_500_000n,
+        driverPayoutMicro: 1_500_000n, platformFeeMicro: 300_000n, cancelledBy: 'rider', createdAt: at, updatedAt: at,
+      },
+    },
+    RidesDriverMark: { delegate: 'ridesDriverMark', where: (r) => ({ bookingId: r.bookingId }), row: { bookingId: randomUUID(), driver: did, at } },
+    RidesOutbox: { delegate: 'ridesOutbox', where: byId, row: outbox() },
+    RidesProcessedEvent: { delegate: 'ridesProcessedEvent', where: byPair, row: processed() },
     SettlementAccount: {
       delegate: 'settlementAccount',
       where: byId,
@@ -117,6 +144,15 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: {
         id: randomUUID(), debitAccountId: '', creditAccountId: '', amountMicro: 5n, code: 'deposit', state: 'posted',
         referenceKind: 'energy.trade', referenceId: randomUUID(), requestHash: 'h', createdAt: at,
+      },
+    },
+    SettlementBookingHold: {
+      delegate: 'settlementBookingHold',
+      where: (r) => ({ bookingId: r.bookingId }),
+      row: {
+        bookingId: randomUUID(), state: 'released', transferId: '', payer: did, payee: `${did}d`, amountMicro: 3_300_000n, requestHash: 'h',
+        releaseHash: 'r', rule: 'rider-late-cancel', payerRefundMicro: 1_500_000n, payeePayoutMicro: 1_500_000n, platformFeeMicro: 300_000n,
+        createdAt: at, releasedAt: at,
       },
     },
     SettlementOutbox: { delegate: 'settlementOutbox', where: byId, row: outbox() },
@@ -163,6 +199,7 @@ describe('the migrated database', () => {
     }
     all.SettlementTransfer.row.debitAccountId = accounts[0];
     all.SettlementTransfer.row.creditAccountId = accounts[1];
+    all.SettlementBookingHold.row.transferId = all.SettlementTransfer.row.id;
 
     for (const [model, { delegate, where, row }] of Object.entries(all)) {
       const client = (prisma as unknown as Record<string, { create(a: object): Promise<unknown>; findUniqueOrThrow(a: object): Promise<unknown> }>)[delegate]!;

@@ -59,6 +59,22 @@ export const ErrorCode = {
   TELEGRAM_CRC_MISMATCH: 'TELEGRAM_CRC_MISMATCH',
   /** A DSMR telegram is truncated or malformed; `details.dsmrCode` names the check that failed. */
   TELEGRAM_MALFORMED: 'TELEGRAM_MALFORMED',
+  /** A trip is refused by the ride engine's rules; `details.rideCode` names the rule (route, times, seats, price, detour, stopovers). */
+  TRIP_INVALID: 'TRIP_INVALID',
+  /** A trip's departure lies in the past. */
+  DEPARTURE_IN_PAST: 'DEPARTURE_IN_PAST',
+  /** Some leg of the ride has fewer free seats than asked for. */
+  NOT_ENOUGH_SEATS: 'NOT_ENOUGH_SEATS',
+  /** A driver tried to book a seat on their own trip. */
+  OWN_TRIP: 'OWN_TRIP',
+  /** The trip has departed: no more bookings. */
+  TRIP_DEPARTED: 'TRIP_DEPARTED',
+  /** The trip was cancelled. */
+  TRIP_NOT_OPEN: 'TRIP_NOT_OPEN',
+  /** The trip does not serve this pickup and dropoff (too far, wrong direction, detour or price); `details.reason` says which rule. */
+  RIDE_NOT_SERVED: 'RIDE_NOT_SERVED',
+  /** A rider no-show needs metering's trip proofs, and there are none for this booking. */
+  NO_SHOW_NOT_PROVEN: 'NO_SHOW_NOT_PROVEN',
   /** A service the request depends on did not answer in time. Safe to retry with the same id. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** A service the request depends on is not reachable. Safe to retry with the same id. */

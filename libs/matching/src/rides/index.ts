@@ -25,6 +25,10 @@ export { RideMismatch, checkRideRequest, compareOffers, driverReachM, evaluateTr
 export type { MeetingKind, MeetingPoint, RideOffer, RideRequest, RideRequestResult, TripEvaluation, ValidRideRequest } from './ride-rules';
 export { DEFAULT_H3_RESOLUTION, RideMatcher } from './ride-matcher';
 export type { BookSeatsCommand, RideMatcherConfig, SearchResult, SearchStats, TripCommandResult } from './ride-matcher';
+export { maxSeatsTaken, takeSeats } from './leg-table';
+export type { Leg, TakeSeatsResult } from './leg-table';
+export { quoteBooking } from './booking-quote';
+export type { BookingQuote, BookingQuoteRequest } from './booking-quote';
 export { FINAL_BOOKING_STATES, nextBookingState } from './booking-state';
 export type { BookingEventType, BookingState, BookingTransition } from './booking-state';
 export {
