@@ -6,3 +6,4 @@ export * from './household';
 export * from './population';
 export * from './kpis';
 export * from './report/svg-chart';
+export * from './city';
