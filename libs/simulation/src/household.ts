@@ -71,6 +71,23 @@ export class SimulatedHousehold {
     return surplus > 0n ? surplus : 0n;
   }
 
+  /**
+   * What the household expects for an interval ahead: surplus it could sell (PV above its own
+   * use, plus what the battery can deliver above its reserve) and deficit it must buy (use the
+   * PV and battery cannot cover). Uses the models' own curves (a perfect-weather-knowledge
+   * forecast at the day level; the interval's passing clouds and load noise still surprise it).
+   */
+  forecast(startMs: number, minutes: number): { surplusWh: bigint; deficitWh: bigint } {
+    const ms = minutes * 60_000;
+    const pv = BigInt(Math.round((pvPowerW(startMs, ms, this.spec.pvPeakW, SITE, this.weather) * minutes) / 60));
+    const use = BigInt(Math.round((loadPowerW(startMs, ms, this.spec.load, this.random) * minutes) / 60)) + this.evDemandWh(startMs, minutes);
+    const fromBattery = this.battery ? minBig(this.battery.deliverableWh, this.battery.maxPerInterval(minutes)) : 0n;
+    const net = pv - use;
+    if (net >= 0n) return { surplusWh: net + fromBattery, deficitWh: 0n };
+    const uncovered = -net - fromBattery;
+    return uncovered > 0n ? { surplusWh: 0n, deficitWh: uncovered } : { surplusWh: fromBattery + net, deficitWh: 0n };
+  }
+
   /** Runs one interval and moves the meter registers. */
   step(startMs: number, minutes: number): HouseholdInterval {
     const ms = minutes * 60_000;
