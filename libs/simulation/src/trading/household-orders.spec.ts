@@ -59,3 +59,21 @@ describe('SimulatedHousehold.forecast', () => {
     expect(sunnySurplus).toBeGreaterThan(0n);
   });
 });
+
+describe('SimulatedHousehold.step with energy sold', () => {
+  it('discharges the battery to deliver what it sold, within its power, and still balances', () => {
+    const spec = neighbourhood(5, 200, ['z']).find((h) => h.battery !== null && h.pvPeakW > 0)!;
+    const night = Date.UTC(2026, 0, 10, 2, 0);
+    const mk = () => new SimulatedHousehold(spec, new SeededRandom(5).fork('weather'), new SeededRandom(5).fork('h'));
+    const idle = mk().step(night, 15);
+    const selling = mk();
+    const sold = selling.step(night, 15, 400n);
+    expect(sold.exportWh).toBeGreaterThan(idle.exportWh);
+    expect(sold.exportWh).toBeLessThanOrEqual(400n);
+    expect(sold.batteryDischargeWh).toBeLessThanOrEqual((spec.battery!.powerW * 15n) / 60n);
+    for (const x of [idle, sold]) {
+      expect(x.pvWh + x.batteryDischargeWh + x.importWh).toBe(x.loadWh + x.evWh + x.batteryChargeWh + x.exportWh);
+    }
+    expect(selling.registers.exportWh).toBe(sold.exportWh);
+  });
+});
