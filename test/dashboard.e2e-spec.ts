@@ -100,6 +100,27 @@ describe('the operator dashboard in a browser', () => {
     }, 10_000, 'the suspended buyer’s order to be refused');
     expect(refused.body.code).toBe('PARTICIPANT_NOT_ACTIVE');
 
+    // A driver publishes a trip leaving within the hour and a rider books a seat: the ride
+    // panel counts the confirmed booking, and the map draws the route.
+    const driver = await sys.participant('driver', 'Driver D');
+    const rider = await sys.participant('rider', 'Rider R');
+    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: rider.did, amountMicro: '50000000' }, operator)).status).toBe(201);
+    const departure = Date.now() + 60 * 60_000;
+    const route: [number, number][] = [[52.3, 4.85], [52.33, 4.87], [52.3731, 4.8926]];
+    const trip = {
+      id: uuidv7(), route, departureAt: new Date(departure).toISOString(), arrivalAt: new Date(departure + 25 * 60_000).toISOString(), vehicleCapacity: 4, seatsOffered: 3,
+      pricing: { kind: 'per-seat', pricePerSeatMicro: '4000000' }, maxDetourM: 0, maxDetourMinutes: 0, bookingMode: 'instant',
+    };
+    expect((await api('POST', '/v1/rides/trips', trip, driver)).status).toBe(201);
+    const booked = await eventually(async () => {
+      const r = await api('POST', '/v1/rides/bookings', { id: uuidv7(), tripId: trip.id, pickup: route[0], dropoff: route[2], seats: 1 }, rider);
+      return r.status === 201 ? r : undefined;
+    }, 10_000, 'the trip to be bookable');
+    expect(booked.body.booking.state).toBe('confirmed');
+    await page.locator('[data-testid=rides] .kpi', { hasText: 'Match rate' }).filter({ hasText: '100 %' }).waitFor();
+    await page.locator('[data-testid=active-trips]').filter({ hasText: /^1$/ }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=ride-map] .route path').count()).toBe(1);
+
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'dashboard.png'), fullPage: true });
   });

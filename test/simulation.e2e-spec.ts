@@ -23,6 +23,7 @@ describe('the simulated neighbourhood and city (headless)', () => {
     sys = await startTestSystem({ sharedClock: { simAtMs: SIM_START, realAtMs: Date.now(), rate: 0 } });
   });
   afterAll(() => sys?.stop());
+  const one = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T> => (await query<T>(sys.db.url, sql, params))[0]!;
 
   it('runs, writes its report, and the report agrees with the services', async () => {
     const lines: string[] = [];
@@ -59,21 +60,21 @@ describe('the simulated neighbourhood and city (headless)', () => {
     const number = (label: string) => Number(new RegExp(`\\| ${label} \\| ([0-9,]+)`).exec(report)?.[1]?.replace(/,/g, ''));
 
     // Every member joined through the API, and the trades and readings the report counts are the services' own.
-    const [{ n: households }] = await query<{ n: string }>(sys.db.url, `SELECT count(*)::text AS n FROM identity.participant WHERE role = 'household'`);
+    const { n: households } = await one<{ n: string }>(`SELECT count(*)::text AS n FROM identity.participant WHERE role = 'household'`);
     expect(Number(households)).toBe(12);
-    const [{ n: trades }] = await query<{ n: string }>(sys.db.url, 'SELECT count(*)::text AS n FROM energy.trade');
+    const { n: trades } = await one<{ n: string }>('SELECT count(*)::text AS n FROM energy.trade');
     expect(number('trades')).toBeGreaterThan(0);
     expect(number('trades')).toBe(Number(trades));
-    const [{ n: readings }] = await query<{ n: string }>(sys.db.url, 'SELECT count(*)::text AS n FROM metering.reading');
+    const { n: readings } = await one<{ n: string }>('SELECT count(*)::text AS n FROM metering.reading');
     expect(number('meter readings stored')).toBe(Number(readings));
     // 12 meters, a reading at the start and after each of the 12 intervals.
     expect(Number(readings)).toBe(12 * 13);
 
     // The services ran on simulated time: readings (refused as clock skew on the machine's clock) and trades lie in the simulated morning.
-    const [{ first, last }] = await query<{ first: Date; last: Date }>(sys.db.url, 'SELECT min(at) AS first, max(at) AS last FROM metering.reading');
+    const { first, last } = await one<{ first: Date; last: Date }>('SELECT min(at) AS first, max(at) AS last FROM metering.reading');
     expect(first.getTime()).toBe(SIM_START);
     expect(last.getTime()).toBe(SIM_START + 3 * 3_600_000);
-    const [{ n: outside }] = await query<{ n: string }>(sys.db.url, `SELECT count(*)::text AS n FROM energy.trade WHERE interval_start < $1 OR interval_start > $2`, [new Date(SIM_START), new Date(SIM_START + 4 * 3_600_000)]);
+    const { n: outside } = await one<{ n: string }>(`SELECT count(*)::text AS n FROM energy.trade WHERE interval_start < $1 OR interval_start > $2`, [new Date(SIM_START), new Date(SIM_START + 4 * 3_600_000)]);
     expect(outside).toBe('0');
     expect(number('trips published')).toBeGreaterThan(0);
     expect(existsSync(join(reportDir, 'report.md'))).toBe(true);

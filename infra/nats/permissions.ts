@@ -13,6 +13,7 @@ import {
   TripCancel,
   TripGet,
   TripList,
+  TripMap,
   TripPublish,
   TripUpdate,
   CLOCK_BUCKET,
@@ -93,7 +94,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   ChallengeCreate, ParticipantRegister, ParticipantGet, ParticipantList, ParticipantApprove, ParticipantSuspend, ParticipantReinstate, ParticipantRevoke,
   DeviceRegister, DeviceGet, DeviceList, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
-  TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
+  TripPublish, TripUpdate, TripCancel, TripGet, TripList, TripMap, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];

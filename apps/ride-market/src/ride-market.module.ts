@@ -1,3 +1,4 @@
+import { TripMapController } from './map/trip-map.controller';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
@@ -28,7 +29,7 @@ export class RideMarketModule {
     return {
       module: RideMarketModule,
       imports: statefulServiceImports({ service: 'rides', schema: 'rides', config, publishes: [STREAMS.rides] }),
-      controllers: [createHealthController('rides'), TripsController, SearchController, BookingsController],
+      controllers: [createHealthController('rides'), TripsController, SearchController, BookingsController, TripMapController],
       providers: [
         { provide: RIDES_CONFIG, useValue: config },
         TripCache,

@@ -40,6 +40,7 @@ export * from './rides/trip-update.contract';
 export * from './rides/trip-cancel.contract';
 export * from './rides/trip-get.contract';
 export * from './rides/trip-list.contract';
+export * from './rides/trip-map.contract';
 export * from './rides/ride-search.contract';
 export * from './rides/booking-create.contract';
 export * from './rides/booking-transition.contract';
