@@ -33,8 +33,8 @@ function fact(b: BookingRecord, at: Date) {
  * The events of a booking that has just reached `b.state`, one per transition. An instant
  * booking is requested and confirmed in one step (`instantStep`): both transitions are told.
  */
-export function bookingEvents(b: BookingRecord, options: { at?: Date; driverMark?: boolean; instantStep?: boolean } = {}): OutboxRow[] {
-  const at = options.at ?? new Date();
+export function bookingEvents(b: BookingRecord, options: { at: Date; driverMark?: boolean; instantStep?: boolean }): OutboxRow[] {
+  const at = options.at;
   const outcome = () => bookingView(b, options.driverMark).outcome!;
   switch (b.state) {
     case 'requested':
