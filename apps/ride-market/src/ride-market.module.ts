@@ -6,6 +6,7 @@ import { BookingSaga } from './bookings/booking-saga.service';
 import { BookingTransitions } from './bookings/booking-transitions.service';
 import { BookingsController } from './bookings/bookings.controller';
 import { BookingsRepository } from './bookings/bookings.repository';
+import { HoldReleases } from './bookings/hold-releases';
 import { RecoverySweeper } from './bookings/recovery-sweeper';
 import { SettlementHolds } from './bookings/settlement-holds.client';
 import { TripProofs } from './bookings/trip-proofs';
@@ -44,6 +45,7 @@ export class RideMarketModule {
         BookingTransitions,
         BookingBatcher,
         RecoverySweeper,
+        HoldReleases,
         TripVerdictsConsumer,
       ],
     };

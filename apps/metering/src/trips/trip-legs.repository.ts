@@ -109,6 +109,12 @@ export class TripLegsRepository {
     return n === 1;
   }
 
+  /** One leg without its proofs (who its parties are). */
+  async parties(bookingId: string): Promise<{ driver: string; rider: string } | undefined> {
+    const rows = await this.prisma.$queryRawUnsafe<{ driver: string; rider: string }[]>(`SELECT driver, rider FROM metering.trip_leg WHERE booking_id = $1::uuid`, bookingId);
+    return rows[0];
+  }
+
   /** One leg with its proofs; `lock` takes the row lock (serialises everything done to one leg). */
   async find(bookingId: string, db: Db = this.prisma, lock = false): Promise<TripLegRecord | undefined> {
     const rows = await db.$queryRawUnsafe<LegRow[]>(`SELECT ${LEG_COLUMNS} FROM metering.trip_leg WHERE booking_id = $1::uuid${lock ? ' FOR UPDATE' : ''}`, bookingId);

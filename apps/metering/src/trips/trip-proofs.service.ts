@@ -50,7 +50,7 @@ export class TripProofsService {
 
   /** Checks, stores and judges one proof. Returns the leg after it, and whether the proof was a repeat. */
   async submit(input: RpcRequest<typeof TripProofSubmit>): Promise<{ duplicate: boolean; leg: TripLegRecord }> {
-    const before = await this.legs.find(input.bookingId);
+    const before = await this.legs.parties(input.bookingId);
     if (!before) throw new AppError(ErrorCode.TRIP_LEG_UNKNOWN, `no confirmed booking ${input.bookingId} is known to metering (yet)`);
     const party = input.role === 'driver' ? before.driver : before.rider;
     if (input.submittedBy !== party) throw new AppError(ErrorCode.TRIP_PROOF_WRONG_PARTY, `only the booking's ${input.role} may confirm as ${input.role}`);
@@ -75,11 +75,11 @@ export class TripProofsService {
       if (admission.status === 'duplicate') return { duplicate: true, leg };
       if (leg.status !== 'open') throw new AppError(ErrorCode.TRIP_LEG_DECIDED, `the leg is ${leg.status}: no new proofs are taken`);
       if (admission.status === 'refused') throw new AppError(REFUSALS[admission.code], admission.message, { tripCode: admission.code });
-      await this.legs.insertProof(tx, { ...proof, signature, receivedAt: new Date(nowMs) });
-      const proofs = [...leg.proofs, { ...proof, signature, receivedAt: new Date(nowMs) }];
-      const judgement = judgeTripLeg(leg.agreed, proofs, nowMs, this.rules);
-      await this.apply(tx, emit, leg, judgement, nowMs);
-      return { duplicate: false, leg: (await this.legs.find(input.bookingId, tx))! };
+      const stored = { ...proof, signature, receivedAt: new Date(nowMs) };
+      await this.legs.insertProof(tx, stored);
+      const withProof = { ...leg, proofs: [...leg.proofs, stored] };
+      const judgement = judgeTripLeg(leg.agreed, withProof.proofs, nowMs, this.rules);
+      return { duplicate: false, leg: await this.apply(tx, emit, withProof, judgement, nowMs) };
     });
   }
 
@@ -90,8 +90,7 @@ export class TripProofsService {
       if (!leg) throw new AppError(ErrorCode.TRIP_LEG_UNKNOWN, `no confirmed booking ${bookingId} is known to metering (yet)`);
       if (leg.status !== 'open') return leg;
       const nowMs = this.clock.now();
-      await this.apply(tx, emit, leg, judgeTripLeg(leg.agreed, leg.proofs, nowMs, this.rules, { noShowClaimed }), nowMs);
-      return (await this.legs.find(bookingId, tx))!;
+      return this.apply(tx, emit, leg, judgeTripLeg(leg.agreed, leg.proofs, nowMs, this.rules, { noShowClaimed }), nowMs);
     });
   }
 
@@ -129,10 +128,11 @@ export class TripProofsService {
     return new Date(tripLegDeadlineMs(agreed, this.rules));
   }
 
-  private async apply(tx: Tx, emit: Emit, leg: TripLegRecord, j: TripLegJudgement, nowMs: number): Promise<void> {
+  /** Records the judgement (a verdict and its event, or the proof class while pending); the leg after it. */
+  private async apply(tx: Tx, emit: Emit, leg: TripLegRecord, j: TripLegJudgement, nowMs: number): Promise<TripLegRecord> {
     if (j.status === 'pending') {
       if (j.proofClass !== leg.proofClass) await this.legs.setProofClass(tx, leg.bookingId, j.proofClass);
-      return;
+      return { ...leg, proofClass: j.proofClass };
     }
     const at = new Date(nowMs);
     const disputeDeadlineAt = j.status === 'disputed' ? new Date(nowMs + this.config.TRIP_DISPUTE_TIMEOUT_SECONDS * 1000) : null;
@@ -149,6 +149,7 @@ export class TripProofsService {
         emit(outboxEvent(TripLegDisputed, { ...fact, codes: [...j.codes], disputeDeadlineAt: disputeDeadlineAt! }, SOURCE));
         break;
     }
+    return { ...leg, status: j.status, codes: [...j.codes], proofClass: j.proofClass, decidedAt: at, disputeDeadlineAt };
   }
 
   private fact(leg: TripLegRecord, at: Date) {

@@ -11,6 +11,7 @@ import { TripsRepository } from '../trips/trips.repository';
 import { bookingEvents } from './booking-events';
 import { BookingSaga } from './booking-saga.service';
 import { BookingsRepository, type BookingRecord } from './bookings.repository';
+import { HoldReleases } from './hold-releases';
 import { TripProofs } from './trip-proofs';
 
 const FREES_SEATS: ReadonlySet<string> = new Set(['declined', 'expired', 'cancelled']);
@@ -36,6 +37,7 @@ export class BookingTransitions {
     private readonly uow: UnitOfWork,
     @Inject(RIDES_CONFIG) private readonly config: RideMarketConfig,
     private readonly clock: Clock,
+    private readonly releases: HoldReleases,
   ) {}
 
   approve(id: string, driver: string): Promise<BookingRecord> {
@@ -93,8 +95,8 @@ export class BookingTransitions {
   /**
    * Applies a verdict of metering's trip proofs (an event, possibly delivered again): in one
    * transaction the event is marked processed and the confirmed booking moves (completed,
-   * no-show or refunded) with its split and its own event; then settlement releases the hold,
-   * or the sweeper does if settlement is away. A booking no longer `confirmed` (cancelled
+   * no-show or refunded) with its split and its own event; then settlement releases the hold
+   * (batched with other verdicts' releases), or the sweeper does if settlement is away. A booking no longer `confirmed` (cancelled
    * meanwhile, or already moved by this verdict) is left as it is: a verdict never pays twice.
    */
   async applyVerdict(consumer: string, eventId: string, verdict: { bookingId: string; driver: string; rider: string }, event: BookingEvent): Promise<BookingRecord | undefined> {
@@ -114,7 +116,7 @@ export class BookingTransitions {
     });
     if (!moved) return undefined;
     this.index.poke();
-    if (moved.holdState === 'releasing') await this.settle([moved]);
+    if (moved.holdState === 'releasing') this.releases.enqueue(moved);
     return moved;
   }
 
