@@ -54,6 +54,12 @@ import {
   type RpcContract,
   type ServiceName,
   type StreamDefinition,
+  // trip proofs
+  TripDisputeResolve,
+  TripLegGet,
+  TripLegJudge,
+  TripLegList,
+  TripProofSubmit,
 } from '@ampool/contracts';
 import { inboxPrefixFor } from '@ampool/messaging';
 
@@ -96,6 +102,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, TripMap, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
+  TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 
@@ -110,7 +117,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
   },
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },

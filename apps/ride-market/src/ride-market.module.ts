@@ -7,9 +7,11 @@ import { BookingSaga } from './bookings/booking-saga.service';
 import { BookingTransitions } from './bookings/booking-transitions.service';
 import { BookingsController } from './bookings/bookings.controller';
 import { BookingsRepository } from './bookings/bookings.repository';
+import { HoldReleases } from './bookings/hold-releases';
 import { RecoverySweeper } from './bookings/recovery-sweeper';
 import { SettlementHolds } from './bookings/settlement-holds.client';
 import { TripProofs } from './bookings/trip-proofs';
+import { TripVerdictsConsumer } from './bookings/trip-verdicts.consumer';
 import { RIDES_CONFIG, type RideMarketConfig } from './config';
 import { SearchController } from './search/search.controller';
 import { SearchIndex } from './search/search-index.service';
@@ -21,7 +23,8 @@ import { TripsService } from './trips/trips.service';
 /**
  * Trips, seat inventory per leg, route-aware search and bookings: PostgreSQL (schema
  * `rides`) holds trips, legs and bookings; each instance searches its own in-memory index
- * rebuilt from it; settlement holds the money; every transition is an event on EVT_RIDES.
+ * rebuilt from it; settlement holds the money; every transition is an event on EVT_RIDES;
+ * metering's trip-proof verdicts complete bookings (or apply the no-show or refund rule).
  */
 @Module({})
 export class RideMarketModule {
@@ -43,6 +46,8 @@ export class RideMarketModule {
         BookingTransitions,
         BookingBatcher,
         RecoverySweeper,
+        HoldReleases,
+        TripVerdictsConsumer,
       ],
     };
   }

@@ -51,6 +51,12 @@ export * from './metering/readings-submit.contract';
 export * from './metering/telegram-submit.contract';
 export * from './metering/interval-list.contract';
 export * from './metering/interval-events.contract';
+// trip proofs
+export * from './metering/trip-proof';
+export * from './metering/trip-proof-submit.contract';
+export * from './metering/trip-leg-get.contract';
+export * from './metering/trip-dispute-resolve.contract';
+export * from './metering/trip-leg-events.contract';
 export * from './ledger/entry';
 export * from './ledger/entry-get.contract';
 export * from './ledger/entry-committed.contract';

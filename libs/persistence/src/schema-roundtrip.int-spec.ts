@@ -18,6 +18,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
   const byPair = (r: Record<string, unknown>) => ({ consumer_eventId: { consumer: r.consumer, eventId: r.eventId } });
   const operatorId = randomUUID();
   const tripId = randomUUID();
+  const legId = randomUUID();
   return {
     Participant: {
       delegate: 'participant',
@@ -104,6 +105,22 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: { id: randomUUID(), device: did, code: 'GAP', fromAt: at, toAt: at, details: 'gap of 3 intervals', raisedAt: at },
     },
     MeteringOutbox: { delegate: 'meteringOutbox', where: byId, row: outbox() },
+    // trip proofs
+    MeteringTripLeg: {
+      delegate: 'meteringTripLeg',
+      where: (r) => ({ bookingId: r.bookingId }),
+      row: {
+        bookingId: legId, tripId, driver: did, rider: `${did}r`, pickupLatE6: 48_850_200, pickupLonE6: 2_310_000, pickupAt: at, dropoffLatE6: -33_000_000,
+        dropoffLonE6: -179_999_999, dropoffAt: at, status: 'resolved', codes: ['DROPOFF_TOO_FAR'], proofClass: 'B', deadlineAt: at, decidedAt: at,
+        disputeDeadlineAt: at, resolution: 'refund', resolvedBy: 'operator', resolvedOperator: 'operator:1', resolutionNote: 'no ride', resolvedAt: at, createdAt: at, updatedAt: at,
+      },
+    },
+    MeteringTripProof: {
+      delegate: 'meteringTripProof',
+      where: (r) => ({ bookingId_role_event: { bookingId: r.bookingId, role: r.role, event: r.event } }),
+      row: { bookingId: legId, role: 'rider', event: 'dropoff', signer: did, at, latE6: -33_000_000, lonE6: -179_999_999, signature: new Uint8Array(64).fill(7), receivedAt: at },
+    },
+    MeteringProcessedEvent: { delegate: 'meteringProcessedEvent', where: byPair, row: processed() },
     RidesTrip: {
       delegate: 'ridesTrip',
       where: byId,
