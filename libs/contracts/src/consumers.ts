@@ -4,6 +4,7 @@ import { ParticipantStatusChanged } from './identity/participant-status.contract
 import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
 import { HoldRejected } from './settlement/hold-rejected.contract';
+import { IntervalCorrected, IntervalFinalized } from './metering/interval-events.contract';
 import type { ServiceName } from './health/health.contract';
 
 /**
@@ -19,4 +20,7 @@ export const DURABLE_CONSUMERS = {
   energyTradeHoldRejections: { durable: 'energy-trade-hold-rejections', service: 'energy', contract: HoldRejected },
   energyTradeCommits: { durable: 'energy-trade-commits', service: 'energy', contract: EntryCommitted },
   energyParticipantStatus: { durable: 'energy-participant-status', service: 'energy', contract: ParticipantStatusChanged },
+  settlementEnergyTrades: { durable: 'settlement-energy-trades', service: 'settlement', contract: TradeExecuted },
+  settlementIntervalsFinalized: { durable: 'settlement-intervals-finalized', service: 'settlement', contract: IntervalFinalized },
+  settlementIntervalsCorrected: { durable: 'settlement-intervals-corrected', service: 'settlement', contract: IntervalCorrected },
 } as const satisfies Record<string, { durable: string; service: ServiceName; contract: EventContract }>;
