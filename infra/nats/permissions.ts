@@ -1,5 +1,9 @@
 import {
   AccountGet,
+  InvariantsCheck,
+  StatementGet,
+  TransferCreate,
+  WithdrawalCreate,
   BookingApprove,
   BookingCancel,
   BookingCreate,
@@ -95,6 +99,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
+  WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 

@@ -36,7 +36,14 @@ export interface TestSystem {
  * nats-server: real services, real broker, real PostgreSQL.
  */
 export async function startTestSystem(
-  options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string>; serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>> } = {},
+  options: {
+    services?: ServiceApp[];
+    gateway?: boolean;
+    gatewayEnv?: Record<string, string>;
+    serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>>;
+    /** Runs once NATS is up, before any app starts (e.g. to write the shared clock's setting). */
+    beforeApps?: (natsAdmin: { servers: string; user: string; pass: string }) => Promise<void>;
+  } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
   const nats = await startTestNats({ auth: true });
@@ -96,6 +103,7 @@ export async function startTestSystem(
     },
   };
   try {
+    await options.beforeApps?.(system.natsAdmin);
     await Promise.all((options.services ?? ALL_SERVICES).map(start));
     if (options.gateway ?? true) await start('gateway');
   } catch (error) {
