@@ -7,12 +7,11 @@ import {
   type RpcRequest,
   type RpcResponse,
   type TransferCreate,
-  type TransferView,
   type WithdrawalCreate,
 } from '@ampool/contracts';
 import { Clock, uuidv7 } from '@ampool/domain';
 import { UnitOfWork } from '@ampool/messaging';
-import type { Transfer, TransferRequest, TransferResult } from '@ampool/settlement';
+import type { TransferRequest, TransferResult } from '@ampool/settlement';
 import { TransferEngine } from './transfer-engine';
 import { TransferIdRace } from './transfers.repository';
 
@@ -33,23 +32,6 @@ interface Waiting {
   actor: string | null;
   resolve: (results: TransferResult[]) => void;
   reject: (error: unknown) => void;
-}
-
-/** A recorded transfer in wire form. */
-export function toTransferView(t: Transfer): TransferView {
-  return {
-    id: t.id,
-    kind: t.kind,
-    debit: t.debitAccountId,
-    credit: t.creditAccountId,
-    amountMicro: t.amount,
-    code: t.code,
-    pendingId: t.pendingId,
-    state: t.state,
-    createdAt: new Date(t.createdAt),
-    expiresAt: t.expiresAt === null ? null : new Date(t.expiresAt),
-    postedAmountMicro: t.postedAmount,
-  };
 }
 
 /** The wire request as the book takes it (accounts are named by owner). */
@@ -87,7 +69,7 @@ export class TransfersService {
 
   async create(input: CreateInput): Promise<CreateResult[]> {
     const results = await this.submit(input.transfers.map(toBookRequest), input.actor);
-    return results.map((r) => (r.status === 'refused' ? r : { id: r.id, status: r.status, transfer: toTransferView(r.transfer) }));
+    return results.map((r) => (r.status === 'refused' ? r : { id: r.id, status: r.status, state: r.transfer.state }));
   }
 
   async withdraw(input: RpcRequest<typeof WithdrawalCreate>): Promise<{ transferId: string; account: AccountView }> {

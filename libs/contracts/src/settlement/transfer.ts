@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didKey, instant, nonNegativeInt64, positiveInt64, uuidV7 } from '../wire/codecs';
+import { didKey, positiveInt64, uuidV7 } from '../wire/codecs';
 
 /** Most transfers in one request (the service also merges concurrent requests into one transaction). */
 export const MAX_TRANSFERS_PER_REQUEST = 1_000;
@@ -45,23 +45,6 @@ export const transferRequest = z.strictObject({
   linked: z.boolean().optional(),
 });
 
-/** A recorded transfer. */
-export const transferView = z.strictObject({
-  id: z.string().uuid(),
-  kind: transferKind,
-  debit: accountOwner,
-  credit: accountOwner,
-  amountMicro: nonNegativeInt64,
-  code: z.string(),
-  pendingId: z.string().uuid().nullable(),
-  state: transferState,
-  createdAt: instant,
-  expiresAt: instant.nullable(),
-  /** pending: how much its post moved (0 until posted). */
-  postedAmountMicro: nonNegativeInt64,
-});
-export type TransferView = z.output<typeof transferView>;
-
 /** Why one transfer was refused (each code stable; see @ampool/settlement's TRANSFER_REFUSALS). */
 export const transferRefusal = z.enum([
   'AMOUNT_INVALID',
@@ -82,8 +65,13 @@ export const transferRefusal = z.enum([
   'LINKED_CHAIN_OPEN',
 ]);
 
+/**
+ * One transfer's outcome: `created`, or `exists` (a retry: nothing changed), each with the
+ * transfer's state now (a pending one may have been posted, voided or expired since); or
+ * `refused` with its reason. Kept small: a request may carry a thousand transfers.
+ */
 export const transferResult = z.discriminatedUnion('status', [
-  z.strictObject({ id: uuidV7, status: z.literal('created'), transfer: transferView }),
-  z.strictObject({ id: uuidV7, status: z.literal('exists'), transfer: transferView }),
+  z.strictObject({ id: uuidV7, status: z.literal('created'), state: transferState }),
+  z.strictObject({ id: uuidV7, status: z.literal('exists'), state: transferState }),
   z.strictObject({ id: uuidV7, status: z.literal('refused'), reason: transferRefusal }),
 ]);
