@@ -62,6 +62,8 @@ describe('settlement of energy deliveries through the gateway', () => {
     );
     return row && { balance: BigInt(row.cp) - BigInt(row.dp), pending: BigInt(row.dpe) };
   };
+  /** Sellers of the first test, for the netting test. */
+  const paid: { full?: string; short?: string } = {};
   const tradeRow = async (id: string) =>
     (await query<{ state: string; rule: string | null; delivered_wh: string | null }>(sys.db.url, 'SELECT state, rule, delivered_wh::text FROM settlement.energy_trade WHERE trade_id = $1', [id]))[0];
 
@@ -106,6 +108,8 @@ describe('settlement of energy deliveries through the gateway', () => {
 
     const full = await household('delivers in full');
     const short = await household('delivers 900 Wh of 2 kWh');
+    paid.full = full.did;
+    paid.short = short.did;
     const late = await household('meter silent, then proven');
     const silent = await household('meter silent for good');
     const buyers = await Promise.all([1, 2, 3, 4].map((i) => sys.participant('household', `buyer ${i}`)));
@@ -245,6 +249,32 @@ describe('settlement of energy deliveries through the gateway', () => {
     expect(await account(a.did)).toEqual({ balance: 50n, pending: 0n });
     expect((await api('POST', '/v1/withdrawals', { ...w, amountMicro: '1' }, operator)).body.code).toBe('ID_CONFLICT');
     expect((await api('POST', '/v1/withdrawals', { ...w, id: uuidv7(), amountMicro: '51' }, operator)).body.code).toBe('INSUFFICIENT_FUNDS');
+    expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true });
+  });
+
+  it('nets each participant\'s day into one payout, once', async () => {
+    const days = (await query<{ day: string }>(sys.db.url, `SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM settlement.transfer WHERE code LIKE 'energy.%' ORDER BY 1`)).map((d) => d.day);
+    expect(days.length).toBeGreaterThan(0);
+    // A day that is not over yet cannot be paid out.
+    expect((await api('POST', '/v1/settlement/payouts', { day: days[days.length - 1] }, operator)).body.code).toBe('OUT_OF_RANGE');
+    await setClock(Date.parse(`${days[days.length - 1]}T00:00:00.000Z`) + 25 * HOUR - Date.now());
+    const run = async () => {
+      const all = [];
+      for (const day of days) {
+        const res = await api('POST', '/v1/settlement/payouts', { day }, operator);
+        expect(res.status).toBe(200);
+        all.push(...res.body.payouts);
+      }
+      return all as { participant: string; amountMicro: string; status: string }[];
+    };
+    const first = await run();
+    // The sellers' day: paid for their energy, less fees and penalties — one payout each.
+    expect(first.filter((p) => p.participant === paid.full)).toEqual([expect.objectContaining({ amountMicro: '356400', status: 'created' })]);
+    expect(first.filter((p) => p.participant === paid.short)).toEqual([expect.objectContaining({ amountMicro: '50380', status: 'created' })]);
+    expect(await account(paid.full!)).toEqual({ balance: 0n, pending: 0n });
+    expect(await account('system:clearing')).toBeDefined();
+    const again = await run();
+    expect(again.map((p) => p.status)).toEqual(first.map(() => 'exists'));
     expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true });
   });
 });

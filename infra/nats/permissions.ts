@@ -1,6 +1,7 @@
 import {
   AccountGet,
   InvariantsCheck,
+  PayoutsRun,
   StatementGet,
   TransferCreate,
   WithdrawalCreate,
@@ -99,7 +100,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
-  WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck,
+  WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 

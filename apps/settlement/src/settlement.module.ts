@@ -14,6 +14,7 @@ import { DepositsController } from './deposits/deposits.controller';
 import { DepositsService } from './deposits/deposits.service';
 import { HoldsService } from './holds/holds.service';
 import { TradeHoldsConsumer } from './holds/trade-holds.consumer';
+import { DailyPayouts, PayoutsService } from './payouts/payouts.service';
 import { ReportsController } from './reports/reports.controller';
 import { StatementsService } from './reports/statements.service';
 import { TimeoutSweeper } from './transfers/timeout-sweeper';
@@ -51,6 +52,8 @@ export class SettlementModule {
         DeliveriesConsumers,
         DeliverySweeper,
         StatementsService,
+        PayoutsService,
+        DailyPayouts,
       ],
     };
   }

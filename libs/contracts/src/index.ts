@@ -40,6 +40,7 @@ export * from './settlement/withdrawal-create.contract';
 export * from './settlement/statement-get.contract';
 export * from './settlement/invariants-check.contract';
 export * from './settlement/delivery-settled.contract';
+export * from './settlement/payouts-run.contract';
 export * from './rides/ride';
 export * from './rides/trip-publish.contract';
 export * from './rides/trip-update.contract';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { AccountGet, DepositCreate, InvariantsCheck, StatementGet, TransferCreate, WithdrawalCreate } from '@ampool/contracts';
+import { AccountGet, DepositCreate, InvariantsCheck, PayoutsRun, StatementGet, TransferCreate, WithdrawalCreate } from '@ampool/contracts';
 import { Access, Caller } from '../auth/auth.decorators';
 import { requireSelfOrOperator } from '../auth/ownership';
 import { actorOf, type Principal } from '../auth/principal';
@@ -9,6 +9,7 @@ import { ContractProxy } from '../http/contract-proxy';
 const DEPOSIT_BODY = DepositCreate.request.omit({ actor: true });
 const WITHDRAWAL_BODY = WithdrawalCreate.request.omit({ actor: true });
 const TRANSFERS_BODY = TransferCreate.request.omit({ actor: true });
+const PAYOUTS_BODY = PayoutsRun.request.omit({ actor: true });
 
 @Controller('v1')
 export class SettlementController {
@@ -57,6 +58,15 @@ export class SettlementController {
     const input = this.proxy.parse(StatementGet, { owner: params.owner, from: query.from, to: query.to });
     requireSelfOrOperator(caller, input.owner);
     return this.proxy.encode(StatementGet, await this.proxy.ask(StatementGet, input));
+  }
+
+  /** Netting: one payout per participant for a day that is over (`{ day: "YYYY-MM-DD" }`); idempotent. */
+  @Post('settlement/payouts')
+  @HttpCode(200)
+  @Access('operator')
+  async payouts(@Body() body: unknown, @Caller() caller: Principal) {
+    const input = { ...parseWith(PAYOUTS_BODY, body), actor: actorOf(caller) };
+    return this.proxy.encode(PayoutsRun, await this.proxy.ask(PayoutsRun, input));
   }
 
   /** Settlement's invariants checked now (Σ balances = 0, no overdraft, every transfer accounted for). */

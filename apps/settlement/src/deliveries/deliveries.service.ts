@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DeliverySettled,
@@ -16,6 +15,7 @@ import type { Tx } from '@ampool/persistence';
 import { availableOf, deliveryDecision, settleDeliveries, type EnergyTradeToSettle, type TradeSettlement, type TransferRequest } from '@ampool/settlement';
 import { SETTLEMENT_CONFIG, type SettlementConfig } from '../config';
 import { TradeHoldsConsumerName } from './hold-handover';
+import { derivedTransferId } from '../transfers/derived-id';
 import { TransferEngine } from '../transfers/transfer-engine';
 import { TransfersRepository, type StoredTransfer, type TransferReference } from '../transfers/transfers.repository';
 import { DeliveriesRepository, type EnergyTradeRow, type TradeOutcome } from './deliveries.repository';
@@ -34,13 +34,9 @@ export const DELIVERY_CODES = {
   penalty: 'energy.penalty',
 } as const;
 
-/**
- * A transfer id derived from the trade and the leg: the same settlement computed again asks
- * for the same ids, so a replay is recognised by the transfer book itself (formatted as a UUIDv7).
- */
+/** A trade leg's transfer id: the same settlement computed again asks for the same ids. */
 export function legTransferId(tradeId: string, leg: string): string {
-  const h = createHash('sha256').update(`${tradeId}/${leg}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedTransferId(tradeId, leg);
 }
 
 type IntervalEvent = EventEnvelope<EventData<typeof IntervalFinalized>> | EventEnvelope<EventData<typeof IntervalCorrected>>;

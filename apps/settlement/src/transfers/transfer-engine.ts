@@ -50,6 +50,11 @@ export class TransferEngine {
     return { results, created: book.changes.created, resolved: [...book.changes.updated.values()], accounts };
   }
 
+  /** Locks (in row-id order) the accounts that requests name, to read them before deciding what to ask. */
+  lock(tx: Tx, requests: readonly TransferRequest[]): Promise<Map<string, LockedAccount>> {
+    return this.repo.lockAccounts(tx, requests.flatMap((r) => [r.debitAccountId, r.creditAccountId].filter((o): o is string => !!o)));
+  }
+
   /** Voids the given pending transfers whose timeout has passed at `nowMs`. */
   async expire(tx: Tx, ids: string[], nowMs: number): Promise<Transfer[]> {
     if (ids.length === 0) return [];
