@@ -23,6 +23,8 @@ export interface BenchSystem {
   gatewayUrl: string;
   natsUrl: string;
   operator: Credentials;
+  /** Each stateful service's own database login (the URL the service was started with). */
+  databaseUrls: Partial<Record<StatefulApp, string>>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function startBenchSystem(
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const client = new AmpoolClient(gatewayUrl);
     const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
-    return { client, gatewayUrl, natsUrl: nats.url, operator, stop };
+    return { client, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,10 @@
 import {
   AccountGet,
+  InvariantsCheck,
+  PayoutsRun,
+  StatementGet,
+  TransferCreate,
+  WithdrawalCreate,
   BookingApprove,
   BookingCancel,
   BookingCreate,
@@ -103,6 +108,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, TripMap, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
   TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
+  WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 

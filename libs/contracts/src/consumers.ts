@@ -4,6 +4,7 @@ import { ParticipantStatusChanged } from './identity/participant-status.contract
 import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
 import { HoldRejected } from './settlement/hold-rejected.contract';
+import { IntervalCorrected, IntervalFinalized } from './metering/interval-events.contract';
 import type { ServiceName } from './health/health.contract';
 import { TripLegProven, TripLegResolved, TripLegRiderAbsent } from './metering/trip-leg-events.contract';
 import { BookingCancelled, BookingConfirmed } from './rides/ride-events.contract';
@@ -27,4 +28,7 @@ export const DURABLE_CONSUMERS = {
   ridesTripLegsProven: { durable: 'rides-trip-legs-proven', service: 'rides', contract: TripLegProven },
   ridesTripLegsRiderAbsent: { durable: 'rides-trip-legs-rider-absent', service: 'rides', contract: TripLegRiderAbsent },
   ridesTripLegsResolved: { durable: 'rides-trip-legs-resolved', service: 'rides', contract: TripLegResolved },
+  settlementEnergyTrades: { durable: 'settlement-energy-trades', service: 'settlement', contract: TradeExecuted },
+  settlementIntervalsFinalized: { durable: 'settlement-intervals-finalized', service: 'settlement', contract: IntervalFinalized },
+  settlementIntervalsCorrected: { durable: 'settlement-intervals-corrected', service: 'settlement', contract: IntervalCorrected },
 } as const satisfies Record<string, { durable: string; service: ServiceName; contract: EventContract }>;

@@ -161,6 +161,25 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: {
         id: randomUUID(), debitAccountId: '', creditAccountId: '', amountMicro: 5n, code: 'deposit', state: 'posted',
         referenceKind: 'energy.trade', referenceId: randomUUID(), requestHash: 'h', createdAt: at,
+        kind: 'pending', pendingId: null, expiresAt: at, postedAmountMicro: 2n, resolvedAt: at,
+      },
+    },
+    SettlementEnergyTrade: {
+      delegate: 'settlementEnergyTrade',
+      where: (r) => ({ tradeId: r.tradeId }),
+      row: {
+        tradeId: randomUUID(), eventId: randomUUID(), buyer: did, seller: `${did}s`, zone: 'north', intervalStart: at, energyWh: 2_000n,
+        priceMicroPerKwh: 200_000n, valueMicro: 400_000n, executedAt: at, state: 'settled', rule: 'measured', deliveredWh: 1_500n, shortfallWh: 500n,
+        sellerReceivesMicro: 290_000n, platformFeeMicro: 3_000n, gridFeeMicro: 7_000n, utilityFromBuyerMicro: 100_000n, sellerPenaltyMicro: 50_000n,
+        penaltyUnpaidMicro: 1n, settledAt: at,
+      },
+    },
+    SettlementEnergyInterval: {
+      delegate: 'settlementEnergyInterval',
+      where: (r) => ({ seller_intervalStart: { seller: r.seller, intervalStart: r.intervalStart } }),
+      row: {
+        seller: did, intervalStart: at, intervalEnd: at, device: `${did}d`, revision: 2, quality: 'estimated', exportWh: 1_500n, state: 'settled',
+        decision: 'settle-as-undelivered', settledExportWh: 0n, receivedAt: at, settledAt: at,
       },
     },
     SettlementBookingHold: {

@@ -46,6 +46,8 @@ export async function startTestSystem(
     serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>>;
     /** Run every service on shared simulated time, starting from this setting (`CLOCK=shared`). */
     sharedClock?: ClockSetting;
+    /** Runs once NATS is up, before any app starts (e.g. to write the shared clock's setting). */
+    beforeApps?: (natsAdmin: { servers: string; user: string; pass: string }) => Promise<void>;
   } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
@@ -110,6 +112,7 @@ export async function startTestSystem(
     },
   };
   try {
+    await options.beforeApps?.(system.natsAdmin);
     await Promise.all((options.services ?? ALL_SERVICES).map(start));
     if (options.gateway ?? true) await start('gateway');
   } catch (error) {
