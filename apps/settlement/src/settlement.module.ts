@@ -11,6 +11,10 @@ import { DepositsController } from './deposits/deposits.controller';
 import { DepositsService } from './deposits/deposits.service';
 import { HoldsService } from './holds/holds.service';
 import { TradeHoldsConsumer } from './holds/trade-holds.consumer';
+import { OrderHoldReleasesConsumer } from './order-holds/order-hold-releases.consumer';
+import { OrderHoldsController } from './order-holds/order-holds.controller';
+import { OrderHoldsRepository } from './order-holds/order-holds.repository';
+import { OrderHoldsService } from './order-holds/order-holds.service';
 
 /** Double-entry accounts, deposits, holds on the buyer's money for each trade, and ride booking holds. */
 @Module({})
@@ -19,8 +23,8 @@ export class SettlementModule {
     return {
       module: SettlementModule,
       imports: statefulServiceImports({ service: 'settlement', schema: 'settlement', config, publishes: [STREAMS.settlement] }),
-      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController],
-      providers: [AccountsRepository, DepositsService, HoldsService, TradeHoldsConsumer, BookingHoldsRepository, BookingHoldsService],
+      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, OrderHoldsController],
+      providers: [AccountsRepository, DepositsService, HoldsService, TradeHoldsConsumer, BookingHoldsRepository, BookingHoldsService, OrderHoldsRepository, OrderHoldsService, OrderHoldReleasesConsumer],
     };
   }
 }

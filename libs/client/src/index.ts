@@ -2,3 +2,4 @@ export * from './ampool-client';
 export * from './identities';
 export * from './metering';
 export * from './rides';
+export * from './energy';

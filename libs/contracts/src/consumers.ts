@@ -1,5 +1,6 @@
 import type { EventContract } from './contract';
 import { TradeExecuted } from './energy/trade-executed.contract';
+import { OrderClosed } from './energy/market-events.contract';
 import { ParticipantStatusChanged } from './identity/participant-status.contract';
 import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
@@ -19,4 +20,6 @@ export const DURABLE_CONSUMERS = {
   energyTradeHoldRejections: { durable: 'energy-trade-hold-rejections', service: 'energy', contract: HoldRejected },
   energyTradeCommits: { durable: 'energy-trade-commits', service: 'energy', contract: EntryCommitted },
   energyParticipantStatus: { durable: 'energy-participant-status', service: 'energy', contract: ParticipantStatusChanged },
+  // energy market: a buy order's hold is released when the order ends
+  settlementOrderHoldReleases: { durable: 'settlement-order-hold-releases', service: 'settlement', contract: OrderClosed },
 } as const satisfies Record<string, { durable: string; service: ServiceName; contract: EventContract }>;
