@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { OrderHoldPlace, OrderHoldRelease, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 import { canonicalJson, sha256Hex } from '@ampool/crypto';
 import { uuidv7 } from '@ampool/domain';
@@ -27,11 +27,16 @@ export interface OrderHoldTake {
  * is left, keeping what its trades have yet to take over, whatever order the events arrive in.
  */
 @Injectable()
-export class OrderHoldsService {
+export class OrderHoldsService implements OnApplicationBootstrap {
   constructor(
     private readonly repo: OrderHoldsRepository,
     private readonly uow: UnitOfWork,
   ) {}
+
+  /** The escrow account exists from the start, so a refused hold never leaves a row behind. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.uow.run((tx) => this.repo.ensureEscrow(tx, uuidv7()));
+  }
 
   async place(input: PlaceInput): Promise<PlaceResult[]> {
     const holds = input.holds;
