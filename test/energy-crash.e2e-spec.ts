@@ -134,7 +134,7 @@ describe('energy-market killed during an order burst', () => {
       return row!.n === 0;
     }, 30_000, 'the outbox to drain');
     const announced = new Map<string, number>();
-    const consumer = await jetstream(nc).consumers.get('EVT_ENERGY', { filter_subjects: [TradeExecuted.subject], deliver_policy: DeliverPolicy.All });
+    const consumer = await jetstream(nc).consumers.get('EVT_ENERGY', { filter_subjects: TradeExecuted.subject, deliver_policy: DeliverPolicy.All });
     const info = await consumer.info();
     let left = info.num_pending;
     while (left > 0) {

@@ -55,7 +55,7 @@ export class Journal implements OnModuleInit {
     const last = await this.lastSeq(subject);
     if (last <= afterSeq) return [];
     const consumer = await this.js.consumers.get(ENERGY_JOURNAL_STREAM.name, {
-      filter_subjects: [subject],
+      filter_subjects: subject, // a string: one filter subject works on nats-server 2.9
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: afterSeq + 1,
     });
