@@ -69,7 +69,7 @@ export class AreasService {
   }
 
   /** The configuration a market freezes when it opens. */
-  freeze(area: AreaView, intervalStartMs: number): FrozenMarketConfig {
+  freeze(area: AreaView, intervalStartMs: number): Omit<FrozenMarketConfig, 'journal'> {
     const pair = new Map(area.pairs.map((p) => [`${p.from}>${p.to}`, p]));
     const fees: string[] = [];
     const caps: (string | null)[] = [];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppError, energyJournalSubject, ErrorCode, type AreaView, type JournalCommand, type JournalEntry } from '@ampool/contracts';
-import { Clock } from '@ampool/domain';
+import { Clock, uuidv7 } from '@ampool/domain';
 import { AreasService } from '../areas/areas.service';
 import { Journal } from './journal';
 import { MarketState, type BatchOutcome, type CommandOutcome } from './market-state';
@@ -132,7 +132,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     const id = keyOf(area.id, intervalStartMs);
     const times = this.areas.times(area, intervalStartMs);
     const row = await this.store.open({
-      id, areaId: area.id, intervalStartMs, config: this.areas.freeze(area, intervalStartMs), callAtMs: times.callAtMs, gateClosureAtMs: times.gateClosureAtMs,
+      id, areaId: area.id, intervalStartMs, config: { ...this.areas.freeze(area, intervalStartMs), journal: uuidv7() }, callAtMs: times.callAtMs, gateClosureAtMs: times.gateClosureAtMs,
     });
     if (row.status === 'closed') throw new AppError(ErrorCode.INTERVAL_NOT_OPEN, 'the market has closed');
     const runtime = this.newRuntime(row, new MarketState(row.id, row.config));
@@ -142,7 +142,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private newRuntime(row: MarketRow, state: MarketState): Runtime {
-    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0 };
+    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs, row.config.journal), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0 };
   }
 
   /**

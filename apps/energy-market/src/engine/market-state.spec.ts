@@ -12,7 +12,7 @@ const BATTERY = 'did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG';
 /** Zones north and south; 10,000 µ/kWh and 500 Wh each way between them; band 80k–300k. */
 function config(mode: FrozenMarketConfig['mode'] = 'continuous'): FrozenMarketConfig {
   return {
-    area: 'default', intervalStartMs: START, intervalMinutes: 15, mode, zones: ['north', 'south'], feedInMicroPerKwh: '80000', retailMicroPerKwh: '300000',
+    area: 'default', journal: 'j', intervalStartMs: START, intervalMinutes: 15, mode, zones: ['north', 'south'], feedInMicroPerKwh: '80000', retailMicroPerKwh: '300000',
     gridFeesMicroPerKwh: ['0', '10000', '10000', '0'], transferCapacityWh: [null, '500', '500', null],
   };
 }

@@ -6,6 +6,8 @@ import { OrderBook, RejectCode, type AuctionAllocation, type BookSnapshot, type 
 /** The configuration a market froze when it opened: what its book is built from. */
 export interface FrozenMarketConfig {
   area: string;
+  /** Names the market's journal subject (chosen when the market opened). */
+  journal: string;
   intervalStartMs: number;
   intervalMinutes: number;
   mode: MarketMode;

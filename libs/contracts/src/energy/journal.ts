@@ -5,7 +5,7 @@ import { orderSide, timeInForce } from './order';
 
 /**
  * The energy market's command journal: every command its engines applied, one message per
- * batch, one subject per market (`jrnl.energy.<area>.<interval start ms>`). Replayed after a
+ * batch, one subject per market (`jrnl.energy.<area>.<interval start ms>.<journal id>`). Replayed after a
  * snapshot it rebuilds a book exactly. Outside `evt.>` and `rpc.>`: it is the market's own
  * write-ahead log, not a domain event.
  */
@@ -16,9 +16,12 @@ export const ENERGY_JOURNAL_STREAM: StreamDefinition = {
   duplicateWindowMs: 10 * 60_000,
 };
 
-/** The journal subject of one market. */
-export function energyJournalSubject(area: string, intervalStartMs: number): string {
-  return `jrnl.energy.${area}.${intervalStartMs}`;
+/**
+ * The journal subject of one market. `journalId` is chosen when the market opens and kept
+ * with it, so a market of a fresh database never replays a journal it did not write.
+ */
+export function energyJournalSubject(area: string, intervalStartMs: number, journalId: string): string {
+  return `jrnl.energy.${area}.${intervalStartMs}.${journalId}`;
 }
 
 export const journalCommand = z.discriminatedUnion('type', [
