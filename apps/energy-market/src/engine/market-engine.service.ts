@@ -35,6 +35,8 @@ interface Runtime {
   stale: boolean;
   /** Business time at which the last closing call or gate closure was asked for. */
   closingAskedAtMs: number;
+  /** The phase as of the last batch stored in the database (the state may be one batch ahead). */
+  phase: 'continuous' | 'call' | 'closed';
 }
 
 const keyOf = (area: string, intervalStartMs: number) => `${area}|${new Date(intervalStartMs).toISOString()}`;
@@ -142,7 +144,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private newRuntime(row: MarketRow, state: MarketState): Runtime {
-    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs, row.config.journal), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0 };
+    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs, row.config.journal), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0, phase: state.phase };
   }
 
   /**
@@ -164,6 +166,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (records.length > 0) this.logger.log(`market ${row.id}: replayed ${records.length} journal batches after sequence ${snap?.seq ?? 0}`);
     runtime.stale = false;
+    runtime.phase = runtime.state.phase;
     if (runtime.row.status === 'closed') this.runtimes.delete(row.id);
   }
 
@@ -214,6 +217,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
       for (const p of batch) p.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'the order could not be confirmed; retry with the same id'));
       return;
     }
+    runtime.phase = out.phase;
     batch.forEach((p, i) => p.resolve(out.outcomes[i]!));
     if (out.gate) {
       runtime.row.status = 'closed';

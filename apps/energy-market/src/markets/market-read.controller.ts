@@ -26,7 +26,7 @@ export class MarketReadController {
     const base = { zone: input.zone, intervalStart: input.intervalStart };
     if (!runtime) return { ...base, phase: await this.storedPhase(area.id, input.intervalStart), bids: [], asks: [] };
     const book = runtime.state.book;
-    return { ...base, phase: runtime.state.phase, bids: book.depth(input.zone, 'buy', input.levels), asks: book.depth(input.zone, 'sell', input.levels) };
+    return { ...base, phase: runtime.phase, bids: book.depth(input.zone, 'buy', input.levels), asks: book.depth(input.zone, 'sell', input.levels) };
   }
 
   @RpcHandler(MarketTrades)
@@ -52,7 +52,7 @@ export class MarketReadController {
     return {
       zone: input.zone,
       intervalStart: input.intervalStart,
-      phase: runtime ? runtime.state.phase : await this.storedPhase(area.id, input.intervalStart),
+      phase: runtime ? runtime.phase : await this.storedPhase(area.id, input.intervalStart),
       tradeCount: s.n,
       volumeWh: s.wh,
       lastPriceMicroPerKwh: s.last,
