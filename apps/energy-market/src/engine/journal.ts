@@ -3,6 +3,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type 
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ENERGY_JOURNAL_STREAM, journalEntry, type JournalEntry } from '@ampool/contracts';
 import { ensureStreams, NATS_CONNECTION } from '@ampool/messaging';
+import { journalJson } from './fast-wire';
 
 /** How long one journal append may take before the market treats it as failed. */
 const APPEND_TIMEOUT_MS = 5_000;
@@ -41,7 +42,7 @@ export class Journal implements OnModuleInit {
    * stored sequence.
    */
   async append(subject: string, entry: JournalEntry, lastSeq: number): Promise<number> {
-    const payload = JSON.stringify(journalEntry.encode(entry));
+    const payload = journalJson(entry);
     const ack = await this.js.publish(subject, payload, {
       msgID: `${entry.market}#${entry.batch}`,
       expect: { lastSubjectSequence: lastSeq },

@@ -3,7 +3,7 @@ import { AppError, energyJournalSubject, ErrorCode, type AreaView, type JournalC
 import { Clock, uuidv7 } from '@ampool/domain';
 import { AreasService } from '../areas/areas.service';
 import { Journal } from './journal';
-import { MarketState, type BatchOutcome, type CommandOutcome } from './market-state';
+import { MarketState, type BatchOutcome, type CommandOutcome, type MarketStateSnapshot } from './market-state';
 import { MarketStore, type MarketRow } from './market-store.repository';
 
 /** Tuning of the engine host (from the service's configuration). */
@@ -174,26 +174,39 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     return batch % this.options.snapshotEveryBatches === 0;
   }
 
+  /**
+   * Works through a market's queue. Batches are pipelined two deep: while one batch's results
+   * are being stored, the next is journaled and applied; results are stored strictly in
+   * journal order, and callers are answered only once their batch is stored.
+   */
   private async drain(runtime: Runtime): Promise<void> {
     if (runtime.running) return;
     runtime.running = true;
+    const storing: Promise<void>[] = [];
     try {
       while (runtime.queue.length > 0 && !this.stopped) {
+        while (storing.length >= 2) await storing.shift();
         const batch = runtime.queue.splice(0, this.options.batchMax);
-        await this.runBatch(runtime, batch);
+        if (runtime.stale) await Promise.all(storing.splice(0));
+        const staged = await this.stage(runtime, batch);
+        if (!staged) continue;
+        const previous = storing.at(-1) ?? Promise.resolve();
+        storing.push(previous.then(() => this.commit(runtime, batch, staged)));
       }
+      await Promise.all(storing);
     } finally {
       runtime.running = false;
     }
   }
 
-  private async runBatch(runtime: Runtime, batch: Pending[]): Promise<void> {
+  /** Journals a batch and applies it in memory; null when it never reached the journal. */
+  private async stage(runtime: Runtime, batch: Pending[]): Promise<{ seq: number; entry: JournalEntry; out: BatchOutcome; snapshot: MarketStateSnapshot | null } | null> {
     try {
       if (runtime.stale) await this.rebuild(runtime);
       if (runtime.row.status === 'closed') throw new AppError(ErrorCode.INTERVAL_NOT_OPEN, 'the market has closed');
     } catch (error) {
       for (const p of batch) p.reject(error instanceof AppError ? error : new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'the market is recovering; retry with the same id'));
-      return;
+      return null;
     }
     const entry: JournalEntry = { v: 1, market: runtime.row.id, batch: runtime.state.batches + 1, at: new Date(this.clock.now()), commands: batch.map((p) => p.command) };
     let seq: number;
@@ -204,13 +217,31 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
       runtime.stale = true;
       this.logger.warn(`market ${runtime.row.id}: journal append failed (${(error as Error).message}); rebuilding before the next batch`);
       for (const p of batch) p.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'the order journal is unavailable; retry with the same id'));
+      return null;
+    }
+    try {
+      const out = runtime.state.apply(entry);
+      runtime.lastSeq = seq;
+      if (out.gate) runtime.row.status = 'closed';
+      return { seq, entry, out, snapshot: this.snapshotDue(entry.batch) ? runtime.state.snapshot() : null };
+    } catch (error) {
+      runtime.stale = true;
+      this.logger.error(`market ${runtime.row.id}: applying batch ${entry.batch} failed (${(error as Error).message}); rebuilding`);
+      for (const p of batch) p.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'the order could not be confirmed; retry with the same id'));
+      return null;
+    }
+  }
+
+  /** Stores a staged batch's results and answers its callers. */
+  private async commit(runtime: Runtime, batch: Pending[], staged: { seq: number; entry: JournalEntry; out: BatchOutcome; snapshot: MarketStateSnapshot | null }): Promise<void> {
+    const { seq, entry, out, snapshot } = staged;
+    if (runtime.stale) {
+      // An earlier batch failed to store: this one is journaled and the rebuild stores it.
+      for (const p of batch) p.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'the order could not be confirmed; retry with the same id'));
       return;
     }
-    let out: BatchOutcome;
     try {
-      out = runtime.state.apply(entry);
-      runtime.lastSeq = seq;
-      await this.persistWithRetry(runtime, seq, entry, out);
+      await this.persistWithRetry(runtime, seq, entry, out, snapshot);
     } catch (error) {
       runtime.stale = true;
       this.logger.error(`market ${runtime.row.id}: storing batch ${entry.batch} failed (${(error as Error).message}); rebuilding`);
@@ -219,10 +250,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     }
     runtime.phase = out.phase;
     batch.forEach((p, i) => p.resolve(out.outcomes[i]!));
-    if (out.gate) {
-      runtime.row.status = 'closed';
-      this.runtimes.delete(runtime.row.id);
-    }
+    if (out.gate) this.runtimes.delete(runtime.row.id);
   }
 
   private async appendWithRetry(runtime: Runtime, entry: JournalEntry): Promise<number> {
@@ -237,8 +265,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async persistWithRetry(runtime: Runtime, seq: number, entry: JournalEntry, out: BatchOutcome): Promise<void> {
-    const snapshot = this.snapshotDue(entry.batch) ? runtime.state.snapshot() : null;
+  private async persistWithRetry(runtime: Runtime, seq: number, entry: JournalEntry, out: BatchOutcome, snapshot: MarketStateSnapshot | null): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.store.persist(runtime.row, seq, entry.batch, entry.at, out, snapshot);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { MarketClosed, OrderAccepted, OrderCancelled, OrderClosed, TradeExecuted } from '@ampool/contracts';
+import { MarketClosed, OrderCancelled, OrderClosed } from '@ampool/contracts';
 import { outboxEvent, UnitOfWork } from '@ampool/messaging';
 import { PrismaClient } from '@ampool/persistence';
+import { orderAcceptedRow, orderClosedRow, tradeExecutedRow } from './fast-wire';
 import type { BatchOutcome, FrozenMarketConfig, MarketStateSnapshot, OrderState } from './market-state';
 
 /** A market row as the engine needs it. */
@@ -93,16 +94,17 @@ export class MarketStore {
         await tx.energyBookSnapshot.upsert({ where: { marketId: market.id }, create: { marketId: market.id, seq, batches: batch, state, takenAt: at }, update: { seq, batches: batch, state, takenAt: at } });
       }
       const intervalStart = new Date(market.intervalStartMs);
+      // The hot events go through the hand-written encoders (fast-wire.ts).
       for (const o of out.accepted) {
-        emit(outboxEvent(OrderAccepted, {
+        emit(orderAcceptedRow({
           orderId: o.id, participant: o.participant, side: o.side, zone: o.zone, intervalStart, quantityWh: o.quantityWh,
           limitPriceMicroPerKwh: o.limitPriceMicroPerKwh, timeInForce: o.timeInForce, at,
-        }, 'energy'));
+        }, at));
       }
-      for (const t of out.trades) emit(outboxEvent(TradeExecuted, t, 'energy'));
+      for (const t of out.trades) emit(tradeExecutedRow(t, at));
       for (const c of out.cancelled) emit(outboxEvent(OrderCancelled, { orderId: c.order.id, participant: c.order.participant, cancelledWh: c.cancelledWh, reason: c.reason, at }, 'energy'));
       for (const c of out.closed) {
-        emit(outboxEvent(OrderClosed, { orderId: c.order.id, participant: c.order.participant, side: c.order.side, reason: c.reason, filledWh: c.order.filledWh, filledCostMicro: c.order.filledCostMicro, at }, 'energy'));
+        emit(orderClosedRow({ orderId: c.order.id, participant: c.order.participant, side: c.order.side, reason: c.reason, filledWh: c.order.filledWh, filledCostMicro: c.order.filledCostMicro, at }, at));
       }
       for (const r of out.released) {
         emit(outboxEvent(OrderClosed, { orderId: r.orderId, participant: r.participant, side: 'buy', reason: 'rejected', filledWh: 0n, filledCostMicro: 0n, at }, 'energy'));
