@@ -66,14 +66,15 @@ describe('the bad-input corpus', () => {
     let start = nextIntervalStartMs(Date.now());
     if (start - Date.now() < 120_000) start = nextIntervalStartMs(start);
     const next = new Date(start).toISOString();
-    const order = (p: typeof household) =>
+    const otherDevice = await registerDevice(sys.client, other, 'battery', ratings);
+    const order = (p: typeof household, seller: string) =>
       sys.client.post<{ order: { id: string } }>(
         '/v1/energy/orders',
-        { id: uuidv7(), participant: p.did, side: 'sell', zone: 'north', intervalStart: next, quantityWh: '1000', limitPriceMicroPerKwh: '300000' },
+        { id: uuidv7(), participant: p.did, side: 'sell', zone: 'north', intervalStart: next, quantityWh: '1000', limitPriceMicroPerKwh: '300000', device: seller },
         signingWith(p.key),
       );
-    const ownOrder = await order(household);
-    const otherOrder = await order(other);
+    const ownOrder = await order(household, device.did);
+    const otherOrder = await order(other, otherDevice.did);
 
     // The ride market: a driver with a trip ahead, one that has departed, and a rider's booking.
     const driver = await sys.participant('driver', 'Driver V');

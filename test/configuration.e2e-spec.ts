@@ -18,7 +18,7 @@ describe('configuration at boot', () => {
   it.each([
     ['ledger', { DATABASE_URL: 'mysql://db/x' }, 'configuration error: DATABASE_URL must be a postgresql:// URL (got "mysql://db/x")'],
     ['settlement', { DATABASE_URL: 'postgresql://u@h/db', NATS_URL: 'http://nats:4222' }, 'configuration error: NATS_URL must be nats:// URLs, comma-separated (got "http://nats:4222")'],
-    ['energy-market', { DATABASE_URL: 'postgresql://u@h/db', TRADING_HORIZON_HOURS: 'soon' }, 'configuration error: TRADING_HORIZON_HOURS must be a whole number (got "soon")'],
+    ['energy-market', { DATABASE_URL: 'postgresql://u@h/db', ENGINE_BATCH_MAX: 'many' }, 'configuration error: ENGINE_BATCH_MAX must be a whole number (got "many")'],
     ['gateway', { PORT: '99999' }, 'configuration error: PORT must be between 1 and 65535 (got "99999")'],
     ['simulator', { GATEWAY_URL: 'ftp://x' }, 'configuration error: GATEWAY_URL must be an http(s) URL (got "ftp://x")'],
     ['identity', { DATABASE_URL: 'postgresql://u@h/db', LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],

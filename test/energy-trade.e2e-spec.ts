@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { canonicalJson } from '@ampool/crypto';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { eventually, http, query, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
@@ -31,9 +31,10 @@ describe('an energy trade through every service', () => {
     const buyer = await sys.participant('household', 'Roof B');
     expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: '1000000' }, operator)).status).toBe(201);
     const intervalStart = nextInterval();
+    const battery = await registerDevice(sys.client, seller, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_500n });
 
     const sell = await api('POST', '/v1/energy/orders', {
-      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000',
+      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000', device: battery.did,
     }, seller);
     expect(sell.status).toBe(201);
     expect(sell.body.trades).toEqual([]);
@@ -64,9 +65,19 @@ describe('an energy trade through every service', () => {
     const audit = await query(sys.db.url, `SELECT actor, action FROM settlement.audit WHERE target = $1`, [buyer.did]);
     expect(audit).toEqual([{ actor: expect.stringMatching(/^operator:/), action: 'deposit' }]);
 
-    // Settlement holds exactly the trade's value on the buyer's account.
-    const account = (await api('GET', `/v1/accounts/${buyer.did}`, undefined, buyer)).body.account;
+    // The buy order's hold (2 kWh at its 0.25 limit) became the trade's hold, and once the
+    // order closed its unused 0.10 went back: settlement holds exactly the trade's value.
+    const account = await eventually(async () => {
+      const a = (await api('GET', `/v1/accounts/${buyer.did}`, undefined, buyer)).body.account;
+      return a.debitsPendingMicro === '400000' ? a : undefined;
+    }, 30_000, 'the unused part of the order hold to be released');
     expect(account).toMatchObject({ creditsPostedMicro: '1000000', debitsPendingMicro: '400000', availableMicro: '600000' });
+    const holds = await query<{ code: string; state: string }>(
+      sys.db.url,
+      `SELECT t.code, t.state FROM settlement.transfer t JOIN settlement.account a ON a.id = t.debit_account_id WHERE a.owner = $1 ORDER BY t.code`,
+      [buyer.did],
+    );
+    expect(holds).toEqual([{ code: 'hold', state: 'pending' }, { code: 'order-hold', state: 'voided' }]);
 
     // A retry of the same order returns the first result; the same id with another body is a conflict.
     const retry = await api('POST', '/v1/energy/orders', buyOrder, buyer);

@@ -44,8 +44,8 @@ describe('the operator live stream', () => {
   function tradeEnvelope(id = uuidv7(), energyWh = 1_000n) {
     const data = {
       id: uuidv7(), buyOrderId: uuidv7(), sellOrderId: uuidv7(), buyer: BUYER, seller: SELLER, zone: 'north',
-      intervalStart: new Date('2026-11-21T10:00:00.000Z'), energyWh, priceMicroPerKwh: 200_000n, valueMicro: (energyWh * 200_000n) / 1000n,
-      executedAt: new Date(),
+      sellerZone: 'north', buyerZone: 'north', intervalStart: new Date('2026-11-21T10:00:00.000Z'), energyWh, priceMicroPerKwh: 200_000n,
+      gridFeeMicroPerKwh: 0n, valueMicro: (energyWh * 200_000n) / 1000n, buyerCostMicro: (energyWh * 200_000n) / 1000n, executedAt: new Date(),
     };
     return JSON.stringify(TradeExecuted.envelope.encode({ id, subject: TradeExecuted.subject, source: 'energy', occurredAt: new Date(), data }));
   }

@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { TradeExecuted } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { eventually, query, settledRowCounts, startTestSystem, type TestSystem } from '@ampool/testing';
 
@@ -10,9 +11,10 @@ const BUY_WH = 500n;
 const PRICE = 200_000n; // µ/kWh → each trade is worth 100,000 µ
 
 /**
- * Settlement is SIGKILLed while trades are being executed and restarted afterwards: every
- * buyer's money ends up held exactly once and every ledger entry is written exactly once.
- * Then the same event is delivered again and nothing changes.
+ * Settlement is SIGKILLed while buy orders stream in and restarted: buy orders it cannot hold
+ * money for are refused (never accepted unfunded) and retried with the same id, as clients
+ * do; every buyer's money ends up held exactly once per trade and every ledger entry is
+ * written exactly once. Then the same event is delivered again and nothing changes.
  */
 describe('settlement killed while trades execute', () => {
   let sys: TestSystem;
@@ -46,8 +48,9 @@ describe('settlement killed while trades execute', () => {
     const seller = await household();
     const buyers = await Promise.all(Array.from({ length: BUYERS }, household));
     for (const b of buyers) await api('POST', '/v1/deposits', { id: uuidv7(), participant: b.did, amountMicro: '10000000' }, operator);
+    const pv = await registerDevice(sys.client, seller, 'pv_inverter', { powerW: 200_000n, capacityWh: 0n, reserveWh: 0n });
     const sell = await api('POST', '/v1/energy/orders', {
-      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(BUY_WH * BigInt(BUYS)), limitPriceMicroPerKwh: String(PRICE),
+      id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(BUY_WH * BigInt(BUYS)), limitPriceMicroPerKwh: String(PRICE), device: pv.did,
     }, seller);
     expect(sell.status).toBe(201);
 
@@ -55,23 +58,32 @@ describe('settlement killed while trades execute', () => {
     const settlement = sys.processes.get('settlement')!;
     let submitted = 0;
     let killed: Promise<unknown> | undefined;
+    let refusedWhileDown = 0;
     const worker = async () => {
       while (submitted < BUYS) {
         const i = submitted++;
-        if (i === Math.floor(BUYS / 3)) killed = settlement.kill('SIGKILL');
+        if (i === Math.floor(BUYS / 3)) {
+          // Down for a while, then back: orders that meanwhile could not be funded are retried.
+          killed = settlement.kill('SIGKILL').then(() => new Promise((r) => setTimeout(r, 1_500))).then(() => sys.start('settlement'));
+        }
         const buyer = buyers[i % BUYERS]!;
-        const res = await api('POST', '/v1/energy/orders', {
-          id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: String(BUY_WH), limitPriceMicroPerKwh: '250000',
-        }, buyer);
-        expect(res.status).toBe(201);
-        expect(res.body.trades).toHaveLength(1);
+        const order = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: String(BUY_WH), limitPriceMicroPerKwh: '250000' };
+        for (let attempt = 1; ; attempt++) {
+          const res = await api('POST', '/v1/energy/orders', order, buyer);
+          if (res.status === 201) {
+            expect(res.body.trades).toHaveLength(1);
+            break;
+          }
+          expect([503, 504]).toContain(res.status);
+          refusedWhileDown++;
+          if (attempt > 200) throw new Error(`order ${order.id} never accepted: ${JSON.stringify(res.body)}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     await killed;
-
-    // Trades kept executing while settlement was down; none could be held yet.
-    await sys.start('settlement');
+    expect(refusedWhileDown).toBeGreaterThan(0);
 
     const trades = await query<{ id: string; buyer: string; value_micro: string }>(sys.db.url, 'SELECT id, buyer, value_micro::text FROM energy.trade');
     expect(trades).toHaveLength(BUYS);
@@ -86,10 +98,13 @@ describe('settlement killed while trades execute', () => {
     expect(new Set(holds.map((h) => h.reference_id))).toEqual(new Set(trades.map((t) => t.id)));
     for (const h of holds) expect(h).toMatchObject({ amount_micro: '100000', state: 'pending' });
 
+    // Each buy order's hold became its trade's hold; what the limit price held beyond it went back.
     for (const b of buyers) {
       const expected = trades.filter((t) => t.buyer === b.did).reduce((s, t) => s + BigInt(t.value_micro), 0n);
-      const [acct] = await query<{ pending: string }>(sys.db.url, 'SELECT debits_pending_micro::text AS pending FROM settlement.account WHERE owner = $1', [b.did]);
-      expect(acct!.pending).toBe(String(expected));
+      await eventually(async () => {
+        const [acct] = await query<{ pending: string }>(sys.db.url, 'SELECT debits_pending_micro::text AS pending FROM settlement.account WHERE owner = $1', [b.did]);
+        return acct!.pending === String(expected);
+      }, 30_000, `buyer ${b.did} to hold exactly its trades`);
     }
 
     const entries = await query<{ type: string; n: string }>(sys.db.url, 'SELECT type, count(*)::text AS n FROM ledger.entry GROUP BY type ORDER BY type');
@@ -106,8 +121,8 @@ describe('settlement killed while trades execute', () => {
     const before = await settledRowCounts(sys.db.url);
     const balances = await query(sys.db.url, 'SELECT owner, credits_posted_micro::text, debits_pending_micro::text, credits_pending_micro::text FROM settlement.account ORDER BY owner');
 
-    const original = await jsm.streams.getMessage('EVT_ENERGY', { seq: 1 });
-    if (!original) throw new Error('the first trade event is missing from the stream');
+    const original = await jsm.streams.getMessage('EVT_ENERGY', { last_by_subj: TradeExecuted.subject });
+    if (!original) throw new Error('no trade event in the stream');
     const eventId = original.header.get('Nats-Msg-Id');
     expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
     // Same message id: JetStream drops it as a duplicate.

@@ -56,6 +56,18 @@ import {
   TelegramSubmit,
   TradeGet,
   deadLetterSubject,
+  AreaConfigure,
+  AreaList,
+  ENERGY_JOURNAL_STREAM,
+  MarketDepth,
+  MarketStats,
+  MarketTrades,
+  OrderBatchSubmit,
+  OrderCancel,
+  OrderHoldPlace,
+  OrderHoldRelease,
+  OrderList,
+  OrderReplace,
   type RpcContract,
   type ServiceName,
   type StreamDefinition,
@@ -99,6 +111,8 @@ interface UserNeeds {
   buckets: string[];
   /** Key-value buckets it may read and watch, but not write. */
   readsBuckets?: string[];
+  /** Its own write-ahead streams: it appends, reads back with ordered consumers, and gets messages by subject. */
+  journals?: StreamDefinition[];
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -109,6 +123,8 @@ const GATEWAY_CALLS: RpcContract[] = [
   BookingGet, BookingList,
   TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
   WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
+  // energy market
+  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 
@@ -122,7 +138,15 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     buckets: ['AUTH_NONCES'],
   },
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  energy: { publishes: [STREAMS.energy], calls: [ParticipantGet], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  energy: {
+    publishes: [STREAMS.energy],
+    calls: [ParticipantGet, DeviceGet, OrderHoldPlace, OrderHoldRelease],
+    serves: true,
+    listens: [],
+    buckets: [],
+    readsBuckets: [CLOCK_BUCKET],
+    journals: [ENERGY_JOURNAL_STREAM],
+  },
   rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
@@ -169,6 +193,20 @@ export function permissionsOf(user: NatsUser): Permissions {
       `$JS.API.CONSUMER.INFO.KV_${b}.>`,
       `$JS.API.CONSUMER.DELETE.KV_${b}.>`,
       `$JS.FC.KV_${b}.>`,
+    ]),
+    ...(needs.journals ?? []).flatMap((j) => [
+      `$JS.API.STREAM.INFO.${j.name}`,
+      `$JS.API.STREAM.CREATE.${j.name}`,
+      `$JS.API.STREAM.UPDATE.${j.name}`,
+      `$JS.API.STREAM.MSG.GET.${j.name}`,
+      `$JS.API.DIRECT.GET.${j.name}.>`,
+      `$JS.API.CONSUMER.CREATE.${j.name}`,
+      `$JS.API.CONSUMER.CREATE.${j.name}.>`,
+      `$JS.API.CONSUMER.INFO.${j.name}.>`,
+      `$JS.API.CONSUMER.DELETE.${j.name}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${j.name}.>`,
+      `$JS.FC.${j.name}.>`,
+      ...j.subjects,
     ]),
     ...consumers.flatMap((c) => {
       const stream = streamForSubject(c.contract.subject)!.name;

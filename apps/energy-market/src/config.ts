@@ -4,7 +4,11 @@ import { intFromEnv, serviceEnv } from '@ampool/config';
 /** The energy market's environment. */
 export const energyMarketConfig = z.object({
   ...serviceEnv,
-  /** How far ahead of its start an interval may be traded, in hours. */
-  TRADING_HORIZON_HOURS: intFromEnv(1, 24 * 14, 48),
+  /** Most commands one market journals and applies as one batch. */
+  ENGINE_BATCH_MAX: intFromEnv(1, 2000, 1000),
+  /** A market's state is snapshotted with every n-th batch (replay after a crash starts there). */
+  SNAPSHOT_EVERY_BATCHES: intFromEnv(1, 100_000, 50),
+  /** How often gate closures and closing calls are checked, in ms. */
+  ENGINE_TICK_MS: intFromEnv(50, 60_000, 500),
 });
 export type EnergyMarketConfig = z.output<typeof energyMarketConfig>;

@@ -1,8 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
+import { AreasController } from './areas/areas.controller';
+import { AreasRepository } from './areas/areas.repository';
+import { AreasService } from './areas/areas.service';
 import type { EnergyMarketConfig } from './config';
-import { ORDER_RULES, orderRulesFrom } from './orders/order-rules';
+import { Journal } from './engine/journal';
+import { ENGINE_OPTIONS, MarketEngine } from './engine/market-engine.service';
+import { MarketStore } from './engine/market-store.repository';
+import { MarketReadController } from './markets/market-read.controller';
+import { OrderActionsService } from './orders/order-actions.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
 import { OrdersService } from './orders/orders.service';
@@ -11,18 +18,28 @@ import { TradeProgressConsumer } from './trades/trade-progress.consumer';
 import { TradesController } from './trades/trades.controller';
 import { TradesRepository } from './trades/trades.repository';
 
-/** Order books per (zone, delivery interval), matching, and the trades they produce. */
+/**
+ * Markets per (area of zones, delivery interval): operator-configured areas, one in-memory
+ * engine per market made durable by a JetStream journal and snapshots, orders with their
+ * device and funds checks, and the trades they produce.
+ */
 @Module({})
 export class EnergyMarketModule {
   static forRoot(config: EnergyMarketConfig): DynamicModule {
     return {
       module: EnergyMarketModule,
       imports: statefulServiceImports({ service: 'energy', schema: 'energy', config, publishes: [STREAMS.energy] }),
-      controllers: [createHealthController('energy'), OrdersController, TradesController],
+      controllers: [createHealthController('energy'), AreasController, OrdersController, TradesController, MarketReadController],
       providers: [
-        { provide: ORDER_RULES, useValue: orderRulesFrom(config) },
+        { provide: ENGINE_OPTIONS, useValue: { batchMax: config.ENGINE_BATCH_MAX, snapshotEveryBatches: config.SNAPSHOT_EVERY_BATCHES, tickMs: config.ENGINE_TICK_MS } },
+        AreasRepository,
+        AreasService,
+        Journal,
+        MarketStore,
+        MarketEngine,
         OrdersRepository,
         OrdersService,
+        OrderActionsService,
         TradesRepository,
         TradeProgressConsumer,
         ParticipantStatusConsumer,

@@ -22,6 +22,10 @@ import { TransferEngine } from './transfers/transfer-engine';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersRepository } from './transfers/transfers.repository';
 import { TransfersService } from './transfers/transfers.service';
+import { OrderHoldReleasesConsumer } from './order-holds/order-hold-releases.consumer';
+import { OrderHoldsController } from './order-holds/order-holds.controller';
+import { OrderHoldsRepository } from './order-holds/order-holds.repository';
+import { OrderHoldsService } from './order-holds/order-holds.service';
 
 /**
  * Double-entry accounts and two-phase transfers, deposits and withdrawals, holds on the buyer's
@@ -34,7 +38,7 @@ export class SettlementModule {
     return {
       module: SettlementModule,
       imports: statefulServiceImports({ service: 'settlement', schema: 'settlement', config, publishes: [STREAMS.settlement] }),
-      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, TransfersController, ReportsController],
+      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, TransfersController, ReportsController, OrderHoldsController],
       providers: [
         { provide: SETTLEMENT_CONFIG, useValue: config },
         AccountsRepository,
@@ -54,6 +58,9 @@ export class SettlementModule {
         StatementsService,
         PayoutsService,
         DailyPayouts,
+        OrderHoldsRepository,
+        OrderHoldsService,
+        OrderHoldReleasesConsumer,
       ],
     };
   }

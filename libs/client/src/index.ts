@@ -3,3 +3,4 @@ export * from './identities';
 export * from './metering';
 export * from './rides';
 export * from './trip-proofs';
+export * from './energy';

@@ -1,5 +1,6 @@
 import type { EventContract } from './contract';
 import { TradeExecuted } from './energy/trade-executed.contract';
+import { OrderClosed } from './energy/market-events.contract';
 import { ParticipantStatusChanged } from './identity/participant-status.contract';
 import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
@@ -31,4 +32,6 @@ export const DURABLE_CONSUMERS = {
   settlementEnergyTrades: { durable: 'settlement-energy-trades', service: 'settlement', contract: TradeExecuted },
   settlementIntervalsFinalized: { durable: 'settlement-intervals-finalized', service: 'settlement', contract: IntervalFinalized },
   settlementIntervalsCorrected: { durable: 'settlement-intervals-corrected', service: 'settlement', contract: IntervalCorrected },
+  // energy market: a buy order's hold is released when the order ends
+  settlementOrderHoldReleases: { durable: 'settlement-order-hold-releases', service: 'settlement', contract: OrderClosed },
 } as const satisfies Record<string, { durable: string; service: ServiceName; contract: EventContract }>;

@@ -25,6 +25,14 @@ export * from './energy/order-get.contract';
 export * from './energy/trade-get.contract';
 export * from './energy/trade-executed.contract';
 export * from './energy/order-cancelled.contract';
+// energy market: areas, order management, read models, journal
+export * from './energy/area';
+export * from './energy/area-configure.contract';
+export * from './energy/order-manage.contract';
+export * from './energy/market-events.contract';
+export * from './energy/market-read.contract';
+export * from './energy/journal';
+export * from './settlement/order-hold.contract';
 export * from './settlement/account';
 export * from './settlement/deposit-create.contract';
 export * from './settlement/account-get.contract';

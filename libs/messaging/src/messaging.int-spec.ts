@@ -43,7 +43,8 @@ function facts(): TradeFacts {
   const at = new Date('2026-11-21T10:15:00.000Z');
   return {
     id: uuidv7(), buyOrderId: uuidv7(), sellOrderId: uuidv7(), buyer: did, seller: did, zone: 'north',
-    intervalStart: at, energyWh: 2000n, priceMicroPerKwh: 200_000n, valueMicro: 400_000n, executedAt: at,
+    sellerZone: 'north', buyerZone: 'north', intervalStart: at, energyWh: 2000n, priceMicroPerKwh: 200_000n, gridFeeMicroPerKwh: 0n,
+    valueMicro: 400_000n, buyerCostMicro: 400_000n, executedAt: at,
   };
 }
 

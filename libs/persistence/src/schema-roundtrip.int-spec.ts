@@ -65,6 +65,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: {
         id: randomUUID(), seq: 7n, participant: did, side: 'sell', zone: 'north', intervalStart: at,
         quantityWh: 9_000_000_000_000n, limitPriceMicroPerKwh: 250_000n, remainingWh: 1n, status: 'open', requestHash: 'h', createdAt: at,
+        marketId: 'rt|2026', timeInForce: 'IOC', minFillWh: 5n, device: did, filledWh: 3n, filledCostMicro: 4n, holdMicro: 6n,
       },
     },
     EnergyTrade: {
@@ -74,7 +75,35 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         id: randomUUID(), buyOrderId: randomUUID(), sellOrderId: randomUUID(), buyer: did, seller: did, zone: 'north', intervalStart: at,
         energyWh: 2000n, priceMicroPerKwh: 250_000n, valueMicro: 500_000n, executedAt: at, holdTransferId: randomUUID(),
         holdRejectedCode: 'X', ledgerEntryHash: 'a'.repeat(64), heldAt: at, committedAt: at,
+        marketId: 'rt|2026', tradeSeq: 9, sellerZone: 'south', buyerZone: 'north', gridFeeMicroPerKwh: 10_000n, buyerCostMicro: 520_000n,
       },
+    },
+    EnergyArea: {
+      delegate: 'energyArea',
+      where: byId,
+      row: {
+        id: 'roundtrip-area', intervalMinutes: 30, openAheadMinutes: 600, gateClosureMinutes: 5, closingCallMinutes: 2, feedInMicroPerKwh: 80_000n,
+        retailMicroPerKwh: 300_000n, mode: 'continuous-then-auction', version: 3, updatedAt: at,
+      },
+    },
+    EnergyZone: { delegate: 'energyZone', where: byId, row: { id: 'roundtrip-zone', areaId: 'roundtrip-area', position: 0 } },
+    EnergyZonePair: {
+      delegate: 'energyZonePair',
+      where: (r) => ({ areaId_fromZone_toZone: { areaId: r.areaId, fromZone: r.fromZone, toZone: r.toZone } }),
+      row: { areaId: 'roundtrip-area', fromZone: 'roundtrip-zone', toZone: 'roundtrip-zone', gridFeeMicroPerKwh: 2_000n, transferCapacityWh: null },
+    },
+    EnergyMarket: {
+      delegate: 'energyMarket',
+      where: byId,
+      row: {
+        id: 'roundtrip-area|2026', areaId: 'roundtrip-area', intervalStart: at, config: '{}', callAt: at, gateClosureAt: at, status: 'closed',
+        appliedSeq: 12n, appliedBatches: 4, clearing: '[]', createdAt: at,
+      },
+    },
+    EnergyBookSnapshot: {
+      delegate: 'energyBookSnapshot',
+      where: (r) => ({ marketId: r.marketId }),
+      row: { marketId: 'roundtrip-area|2026', seq: 12n, batches: 4, state: '{}', takenAt: at },
     },
     EnergyOutbox: { delegate: 'energyOutbox', where: byId, row: outbox() },
     EnergyParticipantBlock: { delegate: 'energyParticipantBlock', where: (r) => ({ did: r.did }), row: { did, status: 'suspended', since: at } },
@@ -191,6 +220,14 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         createdAt: at, releasedAt: at,
       },
     },
+    SettlementOrderHold: {
+      delegate: 'settlementOrderHold',
+      where: (r) => ({ orderId: r.orderId }),
+      row: {
+        orderId: randomUUID(), state: 'held', transferId: '', payer: did, amountMicro: 500_000n, reservedMicro: 100_000n, convertedMicro: 400_000n,
+        keepMicro: null, requestHash: 'h', createdAt: at, releasedAt: null,
+      },
+    },
     SettlementOutbox: { delegate: 'settlementOutbox', where: byId, row: outbox() },
     SettlementAudit: {
       delegate: 'settlementAudit',
@@ -236,6 +273,7 @@ describe('the migrated database', () => {
     all.SettlementTransfer.row.debitAccountId = accounts[0];
     all.SettlementTransfer.row.creditAccountId = accounts[1];
     all.SettlementBookingHold.row.transferId = all.SettlementTransfer.row.id;
+    all.SettlementOrderHold.row.transferId = all.SettlementTransfer.row.id;
 
     for (const [model, { delegate, where, row }] of Object.entries(all)) {
       const client = (prisma as unknown as Record<string, { create(a: object): Promise<unknown>; findUniqueOrThrow(a: object): Promise<unknown> }>)[delegate]!;

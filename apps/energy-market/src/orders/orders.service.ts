@@ -1,124 +1,318 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AppError,
+  DeviceGet,
   ErrorCode,
+  OrderHoldPlace,
   OrderSubmit,
   ParticipantGet,
-  TradeExecuted,
+  MAX_ORDER_HOLDS_PER_REQUEST,
+  type AreaView,
+  type DeviceView,
+  type JournalCommand,
+  type OrderRequest,
   type OrderView,
-  type RpcRequest,
   type TradeFacts,
   type TradeView,
 } from '@ampool/contracts';
 import { canonicalJson, sha256Hex } from '@ampool/crypto';
-import { fillValueMicro, uuidv7 } from '@ampool/domain';
-import { outboxEvent, RpcClient, UnitOfWork } from '@ampool/messaging';
-import type { Tx } from '@ampool/persistence';
+import { Clock } from '@ampool/domain';
+import { MAX_QUANTITY_WH } from '@ampool/matching';
+import { RpcClient } from '@ampool/messaging';
+import { AreasService, type MarketTimes } from '../areas/areas.service';
+import { MarketEngine } from '../engine/market-engine.service';
+import { maxCostMicro, type CommandOutcome, type OrderState } from '../engine/market-state';
 import { TradesRepository } from '../trades/trades.repository';
-import { checkOrder, ORDER_RULES, type OrderRules } from './order-rules';
 import { OrdersRepository, toOrderView, type OrderRow } from './orders.repository';
 
-type SubmitInput = RpcRequest<typeof OrderSubmit>;
+/** One order's answer. */
+export type OrderResult =
+  | { id: string; status: 'accepted'; order: OrderView; trades: TradeView[] }
+  | { id: string; status: 'rejected'; code: ErrorCode; message: string };
 
-/** Resting orders read per round while an incoming order still has quantity left. */
-const MATCH_BATCH = 64;
+interface Work {
+  index: number;
+  req: OrderRequest;
+  hash: string;
+  area?: AreaView;
+  times?: MarketTimes;
+  deviceLimitWh: bigint | null;
+  holdMicro: bigint;
+}
+
+/** Refusals remembered so that a retry of a refused order gets the same answer. */
+const REJECTED_MEMORY = 100_000;
+/** Device types that can sell energy. */
+const SELLING_DEVICES = new Set(['battery', 'pv_inverter']);
+
+function refuse(id: string, code: ErrorCode, message: string): OrderResult {
+  return { id, status: 'rejected', code, message };
+}
+
+function errorResult(id: string, error: unknown): OrderResult {
+  if (error instanceof AppError) return refuse(id, error.code, error.message);
+  const e = error as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && e.code in ErrorCode) return refuse(id, e.code as ErrorCode, e.message ?? e.code);
+  throw error;
+}
+
+export function stateToView(o: OrderState, intervalStartMs: number): OrderView {
+  return {
+    id: o.id, participant: o.participant, side: o.side, zone: o.zone, intervalStart: new Date(intervalStartMs), quantityWh: o.quantityWh,
+    limitPriceMicroPerKwh: o.limitPriceMicroPerKwh, remainingWh: o.remainingWh, status: o.status, createdAt: new Date(o.createdAtMs),
+    timeInForce: o.timeInForce, minFillWh: o.minFillWh, device: o.device, filledWh: o.filledWh,
+  };
+}
+
+const tradeView = (t: TradeFacts): TradeView => ({ ...t, status: 'matched', holdTransferId: null, ledgerEntryHash: null });
 
 /**
- * Accepts orders and matches them continuously with price-time priority; a trade executes
- * at the resting order's price. Everything an order causes — the order row, the fills, the
- * trade rows and their events — commits in one transaction or not at all.
- *
- * Today the book lives in PostgreSQL and matching runs under a per-market advisory lock; the
- * in-memory engine with a journal, the call auction, cross-zone trades and device checks
- * belong to the energy-market capability still to come.
+ * Accepts orders: checks them (market window and band, the participant, the selling device,
+ * the buyer's money — a buy is accepted only once settlement holds its most possible cost),
+ * then hands them to the market's engine, which journals, matches and stores them. Batches
+ * share every round trip: one participant check, one request per device, one hold request,
+ * one journal append and one transaction per market.
  */
 @Injectable()
 export class OrdersService {
+  private readonly inflight = new Map<string, Promise<OrderResult & { hash: string }>>();
+  private readonly rejected = new Map<string, { hash: string; code: ErrorCode; message: string }>();
+  private readonly blocked = new Set<string>();
+
   constructor(
     private readonly orders: OrdersRepository,
     private readonly trades: TradesRepository,
-    private readonly uow: UnitOfWork,
+    private readonly areas: AreasService,
+    private readonly engine: MarketEngine,
     private readonly rpc: RpcClient,
-    @Inject(ORDER_RULES) private readonly rules: OrderRules,
+    private readonly clock: Clock,
   ) {}
 
-  async submit(input: SubmitInput): Promise<{ order: OrderView; trades: TradeView[] }> {
-    const requestHash = sha256Hex(canonicalJson(OrderSubmit.request.encode(input)));
-    // A retry must get the first answer even after the interval has closed.
-    const previous = await this.orders.findById(input.id);
-    if (previous) return this.replay(previous, requestHash);
+  /** Stops accepting orders of a participant at once (before its open orders are cancelled). */
+  block(did: string, blocked: boolean): void {
+    if (blocked) this.blocked.add(did);
+    else this.blocked.delete(did);
+  }
 
-    checkOrder(input, this.rules, Date.now());
-    // Asked before the transaction: no database lock is held while another service answers.
-    const { participant } = await this.rpc.request(ParticipantGet, { did: input.participant });
-    if (participant.status !== 'active') {
-      throw new AppError(ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${participant.did} is ${participant.status}`);
+  async submit(participant: string, req: OrderRequest): Promise<{ order: OrderView; trades: TradeView[] }> {
+    const [r] = await this.submitMany(participant, [req]);
+    if (r!.status === 'rejected') throw new AppError(r!.code, r!.message);
+    return { order: r!.order, trades: r!.trades };
+  }
+
+  async submitMany(participant: string, reqs: OrderRequest[]): Promise<OrderResult[]> {
+    await this.engine.ready();
+    const hashes = reqs.map((req) => sha256Hex(canonicalJson(OrderSubmit.request.encode({ ...req, participant }))));
+    const results: (OrderResult | Promise<OrderResult & { hash: string }>)[] = new Array(reqs.length);
+    const mine: Work[] = [];
+    const settle = new Map<string, (r: OrderResult & { hash: string }) => void>();
+    reqs.forEach((req, i) => {
+      const running = this.inflight.get(req.id);
+      if (running) {
+        results[i] = running;
+        return;
+      }
+      const p = new Promise<OrderResult & { hash: string }>((resolve) => settle.set(req.id, resolve));
+      this.inflight.set(req.id, p);
+      results[i] = p;
+      mine.push({ index: i, req, hash: hashes[i]!, deviceLimitWh: null, holdMicro: 0n });
+    });
+    let own: Map<string, OrderResult>;
+    try {
+      own = await this.process(participant, mine);
+    } catch (error) {
+      own = new Map(mine.map((w) => [w.req.id, errorResult(w.req.id, error)]));
+    } finally {
+      for (const w of mine) this.inflight.delete(w.req.id);
+    }
+    for (const w of mine) settle.get(w.req.id)!({ ...own.get(w.req.id)!, hash: w.hash });
+    return Promise.all(
+      results.map(async (r, i) => {
+        const x = await r;
+        if ('hash' in x && x.hash !== hashes[i]) return refuse(reqs[i]!.id, ErrorCode.ID_CONFLICT, `order ${reqs[i]!.id} exists with a different body`);
+        const { hash: _h, ...result } = x as OrderResult & { hash?: string };
+        return result as OrderResult;
+      }),
+    );
+  }
+
+  private async process(participant: string, work: Work[]): Promise<Map<string, OrderResult>> {
+    const results = new Map<string, OrderResult>();
+    if (work.length === 0) return results;
+    const done = (w: Work, r: OrderResult) => results.set(w.req.id, r);
+
+    // A retry gets the first answer, even after the interval has closed.
+    const existing = await this.orders.findByIds(work.map((w) => w.req.id));
+    let open: Work[] = [];
+    for (const w of work) {
+      const row = existing.get(w.req.id);
+      const refused = this.rejected.get(w.req.id);
+      if (row) done(w, row.requestHash === w.hash ? await this.accepted(row) : refuse(w.req.id, ErrorCode.ID_CONFLICT, `order ${w.req.id} exists with a different body`));
+      else if (refused && refused.hash === w.hash) done(w, refuse(w.req.id, refused.code, refused.message));
+      else open.push(w);
+    }
+    if (open.length === 0) return results;
+
+    const { participant: p } = await this.rpc.request(ParticipantGet, { did: participant });
+    const block = this.blocked.has(participant) ? 'suspended' : await this.orders.blockOf(participant);
+    if (p.status !== 'active' || block) {
+      for (const w of open) done(w, refuse(w.req.id, ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${participant} is ${block ?? p.status}`));
+      return results;
     }
 
-    const outcome = await this.uow.run(async (tx, emit) => {
-      // A suspension that raced this order either lands first (and the block refuses the
-      // order) or after the commit (and cancels it): never in between.
-      await this.orders.lockParticipant(tx, input.participant, 'shared');
-      const block = await this.orders.blockOf(tx, input.participant);
-      if (block) throw new AppError(ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${input.participant} is ${block}`);
-      await this.orders.lockMarket(tx, input.zone, input.intervalStart);
-      const order: OrderRow = { ...input, remainingWh: input.quantityWh, status: 'open', createdAt: new Date(), requestHash };
-      if (!(await this.orders.insert(tx, order))) return null; // a concurrent retry got there first
-      const fills = await this.match(tx, order);
-      await this.trades.insert(tx, fills);
-      for (const fill of fills) emit(outboxEvent(TradeExecuted, fill, 'energy'));
-      return order.id;
-    });
-    const stored = await this.orders.findById(input.id);
-    if (!stored) throw new AppError(ErrorCode.INTERNAL, 'order vanished after commit');
-    return outcome === null ? this.replay(stored, requestHash) : this.view(stored);
-  }
-
-  async get(id: string): Promise<{ order: OrderView; trades: TradeView[] }> {
-    const order = await this.orders.findById(id);
-    if (!order) throw new AppError(ErrorCode.NOT_FOUND, `no order ${id}`);
-    return this.view(order);
-  }
-
-  private async replay(order: OrderRow, requestHash: string) {
-    if (order.requestHash !== requestHash) throw new AppError(ErrorCode.ID_CONFLICT, `order ${order.id} exists with a different body`);
-    return this.view(order);
-  }
-
-  private async view(order: OrderRow) {
-    return { order: toOrderView(order), trades: await this.trades.findByOrder(order.id) };
-  }
-
-  /** Fills `order` against the book; updates the resting orders and the order itself. */
-  private async match(tx: Tx, order: OrderRow): Promise<TradeFacts[]> {
-    const fills: TradeFacts[] = [];
-    while (order.remainingWh > 0n) {
-      const resting = await this.orders.crossingOrders(tx, order, MATCH_BATCH);
-      if (resting.length === 0) break;
-      for (const r of resting) {
-        const energyWh = r.remainingWh < order.remainingWh ? r.remainingWh : order.remainingWh;
-        const price = r.limitPriceMicroPerKwh;
-        const buy = order.side === 'buy' ? order : r;
-        const sell = order.side === 'buy' ? r : order;
-        fills.push({
-          id: uuidv7(),
-          buyOrderId: buy.id,
-          sellOrderId: sell.id,
-          buyer: buy.participant,
-          seller: sell.participant,
-          zone: order.zone,
-          intervalStart: order.intervalStart,
-          energyWh,
-          priceMicroPerKwh: price,
-          valueMicro: fillValueMicro(price, energyWh),
-          executedAt: new Date(),
-        });
-        order.remainingWh -= energyWh;
-        await this.orders.setRemaining(tx, r.id, r.remainingWh - energyWh);
-        if (order.remainingWh === 0n) break;
+    const now = this.clock.now();
+    const checked: Work[] = [];
+    for (const w of open) {
+      try {
+        await this.check(w, now);
+        checked.push(w);
+      } catch (error) {
+        done(w, errorResult(w.req.id, error));
       }
     }
-    if (order.remainingWh !== order.quantityWh) await this.orders.setRemaining(tx, order.id, order.remainingWh);
-    return fills;
+    open = await this.checkDevices(participant, checked, results);
+    open = await this.placeHolds(participant, open, results);
+
+    // Each market's orders go to its engine as one group, in request order.
+    const byMarket = new Map<string, Work[]>();
+    for (const w of open) {
+      const key = `${w.area!.id}|${w.times!.intervalStartMs}`;
+      byMarket.set(key, [...(byMarket.get(key) ?? []), w]);
+    }
+    await Promise.all(
+      [...byMarket.values()].map(async (group) => {
+        try {
+          const runtime = await this.engine.market(group[0]!.area!, group[0]!.times!.intervalStartMs);
+          const outcomes = await this.engine.execute(runtime, group.map((w) => this.command(participant, w)));
+          for (let i = 0; i < group.length; i++) done(group[i]!, await this.answer(group[i]!, outcomes[i]!, runtime.row.intervalStartMs));
+        } catch (error) {
+          for (const w of group) done(w, errorResult(w.req.id, error));
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** The rules that need no other service: market window, band, quantities. */
+  private async check(w: Work, now: number): Promise<void> {
+    const { req } = w;
+    w.area = await this.areas.areaOf(req.zone);
+    w.times = this.areas.times(w.area, req.intervalStart.getTime());
+    this.areas.checkOpen(w.times, now);
+    if (req.limitPriceMicroPerKwh < w.area.feedInMicroPerKwh || req.limitPriceMicroPerKwh > w.area.retailMicroPerKwh) {
+      throw new AppError(ErrorCode.PRICE_OUT_OF_BAND, `limitPriceMicroPerKwh must lie between the feed-in tariff ${w.area.feedInMicroPerKwh} and the retail price ${w.area.retailMicroPerKwh}`, {
+        feedInMicroPerKwh: w.area.feedInMicroPerKwh.toString(),
+        retailMicroPerKwh: w.area.retailMicroPerKwh.toString(),
+      });
+    }
+    if (req.quantityWh > MAX_QUANTITY_WH) throw new AppError(ErrorCode.OUT_OF_RANGE, `quantityWh must be at most ${MAX_QUANTITY_WH}`);
+    if (req.minFillWh !== undefined && req.minFillWh > req.quantityWh) throw new AppError(ErrorCode.OUT_OF_RANGE, 'minFillWh must not exceed quantityWh');
+    if (req.side === 'sell' && req.device === undefined) throw new AppError(ErrorCode.DEVICE_NOT_OWNED, 'a sell order must name the device it sells from');
+  }
+
+  /**
+   * A sell names a battery or PV inverter of the seller; it may sell at most what the device
+   * can deliver in the interval (power × interval length, and for a battery its capacity above
+   * the reserve), counting what it already sells there. The engine re-checks the sum when it
+   * applies the order, in journal order.
+   */
+  private async checkDevices(participant: string, work: Work[], results: Map<string, OrderResult>): Promise<Work[]> {
+    const dids = [...new Set(work.filter((w) => w.req.side === 'sell').map((w) => w.req.device!))];
+    const devices = new Map<string, DeviceView | null>();
+    await Promise.all(
+      dids.map(async (did) => {
+        try {
+          devices.set(did, (await this.rpc.request(DeviceGet, { did })).device);
+        } catch (error) {
+          if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) devices.set(did, null);
+          else throw error;
+        }
+      }),
+    );
+    const out: Work[] = [];
+    for (const w of work) {
+      if (w.req.side !== 'sell') {
+        out.push(w);
+        continue;
+      }
+      const d = devices.get(w.req.device!);
+      if (!d || d.owner !== participant || d.status !== 'active' || !SELLING_DEVICES.has(d.type)) {
+        results.set(w.req.id, refuse(w.req.id, ErrorCode.DEVICE_NOT_OWNED, `device ${w.req.device} is not an active battery or PV inverter of ${participant}`));
+        continue;
+      }
+      let limit = (d.powerW * BigInt(w.area!.intervalMinutes)) / 60n;
+      if (d.type === 'battery') {
+        const stored = d.capacityWh - d.reserveWh;
+        if (stored < limit) limit = stored;
+      }
+      const sold = this.engine.existing(w.area!.id, w.times!.intervalStartMs)?.state.soldByDevice(d.did) ?? 0n;
+      if (sold + w.req.quantityWh > limit) {
+        results.set(w.req.id, refuse(w.req.id, ErrorCode.DEVICE_CANNOT_DELIVER, `device ${d.did} can deliver ${limit} Wh in this interval and already sells ${sold} Wh`));
+        continue;
+      }
+      w.deviceLimitWh = limit;
+      out.push(w);
+    }
+    return out;
+  }
+
+  /** Buys are accepted only with their most possible cost held by settlement. */
+  private async placeHolds(participant: string, work: Work[], results: Map<string, OrderResult>): Promise<Work[]> {
+    const buys = work.filter((w) => w.req.side === 'buy');
+    for (const w of buys) w.holdMicro = maxCostMicro(w.req.limitPriceMicroPerKwh, w.req.quantityWh);
+    const refused = new Set<string>();
+    for (let i = 0; i < buys.length; i += MAX_ORDER_HOLDS_PER_REQUEST) {
+      const chunk = buys.slice(i, i + MAX_ORDER_HOLDS_PER_REQUEST);
+      try {
+        const { results: held } = await this.rpc.request(OrderHoldPlace, { holds: chunk.map((w) => ({ orderId: w.req.id, payer: participant, amountMicro: w.holdMicro })) });
+        held.forEach((h, j) => {
+          if (h.status === 'held') return;
+          const id = chunk[j]!.req.id;
+          refused.add(id);
+          const code = h.code === 'INSUFFICIENT_FUNDS' ? ErrorCode.INSUFFICIENT_FUNDS : h.code === 'ACCOUNT_UNKNOWN' ? ErrorCode.INSUFFICIENT_FUNDS : ErrorCode.ID_CONFLICT;
+          const message =
+            code === ErrorCode.INSUFFICIENT_FUNDS
+              ? `holding ${chunk[j]!.holdMicro} µ for this order needs more than the ${h.availableMicro ?? 0n} µ available`
+              : `order id ${id} was used before`;
+          results.set(id, refuse(id, code, message));
+        });
+      } catch (error) {
+        // Settlement did not answer: the order is refused, never accepted unfunded.
+        for (const w of chunk) {
+          refused.add(w.req.id);
+          results.set(w.req.id, errorResult(w.req.id, error));
+        }
+      }
+    }
+    return work.filter((w) => !refused.has(w.req.id));
+  }
+
+  private command(participant: string, w: Work): JournalCommand {
+    const r = w.req;
+    return {
+      type: 'submit', orderId: r.id, participant, zone: r.zone, side: r.side, quantityWh: r.quantityWh, limitPriceMicroPerKwh: r.limitPriceMicroPerKwh,
+      timeInForce: r.timeInForce, minFillWh: r.minFillWh ?? null, device: r.device ?? null, deviceLimitWh: w.deviceLimitWh, requestHash: w.hash, holdMicro: w.holdMicro,
+    };
+  }
+
+  private async answer(w: Work, outcome: CommandOutcome, intervalStartMs: number): Promise<OrderResult> {
+    if (outcome.type !== 'order') throw new AppError(ErrorCode.INTERNAL, 'unexpected engine outcome');
+    if (outcome.status === 'accepted') return { id: w.req.id, status: 'accepted', order: stateToView(outcome.order, intervalStartMs), trades: outcome.trades.map(tradeView) };
+    if (outcome.status === 'rejected') {
+      this.remember(w.req.id, w.hash, outcome.code, outcome.message);
+      return refuse(w.req.id, outcome.code, outcome.message);
+    }
+    const row = await this.orders.findById(w.req.id);
+    if (!row) throw new AppError(ErrorCode.INTERNAL, `order ${w.req.id} was journaled twice but is not stored`);
+    return row.requestHash === w.hash ? this.accepted(row) : refuse(w.req.id, ErrorCode.ID_CONFLICT, `order ${w.req.id} exists with a different body`);
+  }
+
+  private remember(id: string, hash: string, code: ErrorCode, message: string): void {
+    if (this.rejected.size >= REJECTED_MEMORY) this.rejected.delete(this.rejected.keys().next().value!);
+    this.rejected.set(id, { hash, code, message });
+  }
+
+  async accepted(row: OrderRow): Promise<OrderResult> {
+    return { id: row.id, status: 'accepted', order: toOrderView(row), trades: await this.trades.findByOrder(row.id) };
   }
 }

@@ -1,34 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { DURABLE_CONSUMERS, OrderCancelled } from '@ampool/contracts';
-import { EventConsumers, outboxEvent, UnitOfWork } from '@ampool/messaging';
+import { DURABLE_CONSUMERS } from '@ampool/contracts';
+import { EventConsumers, UnitOfWork } from '@ampool/messaging';
+import { MarketEngine } from '../engine/market-engine.service';
 import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
 
 const { durable: CONSUMER, contract } = DURABLE_CONSUMERS.energyParticipantStatus;
 
 /**
- * A suspended or revoked participant may not keep orders in the book: its open orders are
- * cancelled, each announced. New orders are refused at submission (the participant is not
- * active), so nothing can slip in afterwards.
+ * A suspended or revoked participant may not keep orders in the book. New orders are
+ * refused first (in memory at once, and in the database), then each open order is cancelled
+ * through its market's journal (announced as `order.cancelled`). A redelivered event
+ * cancels again, which finds nothing open: the steps are safe to repeat.
  */
 @Injectable()
 export class ParticipantStatusConsumer {
-  constructor(consumers: EventConsumers, uow: UnitOfWork, orders: OrdersRepository) {
+  constructor(consumers: EventConsumers, uow: UnitOfWork, orders: OrdersRepository, service: OrdersService, engine: MarketEngine) {
     consumers.register({
       durable: CONSUMER,
       contract,
       handle: async (e) => {
         const { did, to, at } = e.data;
-        await uow.runOnce(CONSUMER, e.id, async (tx, emit) => {
-          await orders.lockParticipant(tx, did, 'exclusive');
-          if (to !== 'suspended' && to !== 'revoked') {
-            await orders.setBlock(tx, did, null, at);
-            return;
-          }
-          await orders.setBlock(tx, did, to, at);
-          const cancelled = await orders.cancelOpenOf(tx, did);
+        const blocked = to === 'suspended' || to === 'revoked';
+        service.block(did, blocked);
+        if (blocked) {
+          await engine.ready();
           const reason = to === 'suspended' ? 'participant-suspended' : 'participant-revoked';
-          for (const o of cancelled) emit(outboxEvent(OrderCancelled, { orderId: o.id, participant: did, cancelledWh: o.remainingWh, reason, at: new Date() }, 'energy'));
-        });
+          await Promise.all(
+            engine.all().map((runtime) => {
+              const open = runtime.state.openOrdersOf(did);
+              return open.length === 0 ? [] : engine.execute(runtime, open.map((o) => ({ type: 'cancel' as const, orderId: o.id, reason })));
+            }),
+          );
+        }
+        await uow.runOnce(CONSUMER, e.id, (tx) => orders.setBlock(tx, did, blocked ? to : null, at));
       },
     });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TradeFacts, TradeView } from '@ampool/contracts';
+import type { TradeView } from '@ampool/contracts';
 import { PrismaClient, type Db, type Tx } from '@ampool/persistence';
 import { tradeStatus } from './trade-status';
 
@@ -13,10 +13,14 @@ export function toTradeView(r: TradeRow): TradeView {
     buyer: r.buyer,
     seller: r.seller,
     zone: r.zone,
+    sellerZone: r.sellerZone,
+    buyerZone: r.buyerZone,
     intervalStart: r.intervalStart,
     energyWh: r.energyWh,
     priceMicroPerKwh: r.priceMicroPerKwh,
+    gridFeeMicroPerKwh: r.gridFeeMicroPerKwh,
     valueMicro: r.valueMicro,
+    buyerCostMicro: r.buyerCostMicro,
     executedAt: r.executedAt,
     status: tradeStatus(r),
     holdTransferId: r.holdTransferId,
@@ -29,10 +33,6 @@ export function toTradeView(r: TradeRow): TradeView {
 export class TradesRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async insert(tx: Tx, trades: TradeFacts[]): Promise<void> {
-    if (trades.length > 0) await tx.energyTrade.createMany({ data: trades });
-  }
-
   async findById(id: string, db: Db = this.prisma): Promise<TradeView | null> {
     const row = await db.energyTrade.findUnique({ where: { id } });
     return row ? toTradeView(row) : null;
@@ -42,7 +42,7 @@ export class TradesRepository {
   async findByOrder(orderId: string, db: Db = this.prisma): Promise<TradeView[]> {
     const rows = await db.energyTrade.findMany({
       where: { OR: [{ buyOrderId: orderId }, { sellOrderId: orderId }] },
-      orderBy: { executedAt: 'asc' },
+      orderBy: [{ executedAt: 'asc' }, { tradeSeq: 'asc' }],
       take: 1000,
     });
     return rows.map(toTradeView);
@@ -61,5 +61,27 @@ export class TradesRepository {
   /** The ledger recorded the trade. */
   async markCommitted(tx: Tx, tradeId: string, entryHash: string, at: Date): Promise<void> {
     await tx.energyTrade.updateMany({ where: { id: tradeId, committedAt: null }, data: { committedAt: at, ledgerEntryHash: entryHash } });
+  }
+
+  /** A zone's trade tape for one interval: trades delivered into or out of the zone, in execution order. */
+  async tape(zone: string, intervalStart: Date, afterSeq: number, limit: number) {
+    return this.prisma.energyTrade.findMany({
+      where: { intervalStart, tradeSeq: { gt: afterSeq }, OR: [{ buyerZone: zone }, { sellerZone: zone }] },
+      orderBy: { tradeSeq: 'asc' },
+      take: limit,
+      select: { tradeSeq: true, sellerZone: true, buyerZone: true, energyWh: true, priceMicroPerKwh: true, gridFeeMicroPerKwh: true, executedAt: true },
+    });
+  }
+
+  /** Count, volume, value and last price of the trades delivered into a zone in one interval. */
+  async stats(zone: string, intervalStart: Date): Promise<{ n: number; wh: bigint; value: bigint; last: bigint | null }> {
+    const [row] = await this.prisma.$queryRawUnsafe<{ n: number; wh: bigint | null; value: bigint | null; last: bigint | null }[]>(
+      `SELECT count(*)::int AS n, sum(energy_wh)::bigint AS wh, sum(price_micro_per_kwh * energy_wh)::bigint AS value,
+              (SELECT price_micro_per_kwh FROM energy.trade WHERE interval_start = $2 AND buyer_zone = $1 ORDER BY trade_seq DESC LIMIT 1) AS last
+       FROM energy.trade WHERE interval_start = $2 AND buyer_zone = $1`,
+      zone,
+      intervalStart,
+    );
+    return { n: row?.n ?? 0, wh: row?.wh ?? 0n, value: row?.value ?? 0n, last: row?.last ?? null };
   }
 }

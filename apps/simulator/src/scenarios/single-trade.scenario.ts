@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { accountView, ledgerEntryView, orderView, tradeView } from '@ampool/contracts';
-import { AmpoolClient, ApiError, loginOperator, registerParticipant, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { AmpoolClient, ApiError, configureArea, loginOperator, registerDevice, registerParticipant, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 
 type Wire<S extends z.ZodType> = z.input<S>;
@@ -20,9 +20,12 @@ const DEPOSIT_MICRO = '5000000'; // 5.00
 /**
  * The end-to-end story, through the public API only, as real clients would do it: an
  * operator logs in; two households register with their own keys (proving possession with a
- * challenge) and are approved; the buyer is funded; one sells 2 kWh for the next delivery
- * interval and the other buys it, each with signed requests; the trade is followed until
- * settlement holds the money and the ledger has recorded it.
+ * challenge) and are approved; the operator configures the demo area (two feeders, the
+ * utility's tariffs as the price band, grid fees and a transfer limit between them); the
+ * seller binds its home battery; the buyer is funded; one sells 2 kWh from the battery for
+ * the next delivery interval and the other buys it (settlement holds the buy order's most
+ * possible cost first), each with signed requests; the trade is followed until settlement
+ * holds the money and the ledger has recorded it.
  */
 export async function runSingleTrade(
   client: AmpoolClient,
@@ -39,6 +42,20 @@ export async function runSingleTrade(
   const buyer = await household(client, operator, 'Roof B (EV charger)');
   say(`households ${short(seller.did)} (seller) and ${short(buyer.did)} (buyer) registered and approved`);
 
+  const { area } = await configureArea(client, operator, 'demo', {
+    zones: ['demo-north', 'demo-south'], intervalMinutes: 15, openAheadMinutes: 48 * 60, gateClosureMinutes: 0, closingCallMinutes: 0,
+    feedInMicroPerKwh: '80000', retailMicroPerKwh: '320000', mode: 'continuous',
+    pairs: [
+      { from: 'demo-north', to: 'demo-north', gridFeeMicroPerKwh: '0', transferCapacityWh: null },
+      { from: 'demo-south', to: 'demo-south', gridFeeMicroPerKwh: '0', transferCapacityWh: null },
+      { from: 'demo-north', to: 'demo-south', gridFeeMicroPerKwh: '15000', transferCapacityWh: '50000' },
+      { from: 'demo-south', to: 'demo-north', gridFeeMicroPerKwh: '15000', transferCapacityWh: '50000' },
+    ],
+  });
+  say(`area ${area.id} (version ${area.version}): zones ${area.zones.join(', ')}, prices ${money(area.feedInMicroPerKwh)}–${money(area.retailMicroPerKwh)}/kWh`);
+  const battery = await registerDevice(client, seller, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_350n });
+  say(`the seller bound its battery ${short(battery.did)} (10 kW, 13.5 kWh: up to 2.5 kWh per 15 minutes)`);
+
   const deposit = await client.post<{ account: Wire<typeof accountView> }>('/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: DEPOSIT_MICRO }, operator);
   say(`deposited ${money(DEPOSIT_MICRO)} for the buyer (available ${money(deposit.account.availableMicro)})`);
 
@@ -50,7 +67,7 @@ export async function runSingleTrade(
 
   const sell = await client.post<{ order: Wire<typeof orderView> }>(
     '/v1/energy/orders',
-    { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: SELL_PRICE },
+    { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'demo-north', intervalStart, quantityWh: SELL_WH, limitPriceMicroPerKwh: SELL_PRICE, device: battery.did },
     signingWith(seller.key),
   );
   say(`sell order ${short(sell.order.id)}: ${SELL_WH} Wh at ${money(SELL_PRICE)}/kWh for ${intervalStart} (resting; signed by the seller)`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didKey, instant, positiveInt64, sha256Hex, uuidV7, zoneId } from '../wire/codecs';
+import { didKey, instant, nonNegativeInt64, positiveInt64, sha256Hex, uuidV7, zoneId } from '../wire/codecs';
 
 /**
  * A trade's lifecycle: `matched` when the engine executes it; `held` once settlement holds
@@ -16,11 +16,20 @@ export const tradeFacts = z.strictObject({
   sellOrderId: uuidV7,
   buyer: didKey,
   seller: didKey,
+  /** The buyer's zone (where the energy is delivered). */
   zone: zoneId,
+  sellerZone: zoneId,
+  buyerZone: zoneId,
   intervalStart: instant,
   energyWh: positiveInt64,
+  /** Energy price the seller receives. */
   priceMicroPerKwh: positiveInt64,
+  /** Grid fee per kWh the buyer pays on top, for the grid operator. */
+  gridFeeMicroPerKwh: nonNegativeInt64,
+  /** priceMicroPerKwh × energyWh: what the seller is owed. */
   valueMicro: positiveInt64,
+  /** (priceMicroPerKwh + gridFeeMicroPerKwh) × energyWh: what settlement holds on the buyer's account. */
+  buyerCostMicro: positiveInt64,
   executedAt: instant,
 });
 export type TradeFacts = z.output<typeof tradeFacts>;

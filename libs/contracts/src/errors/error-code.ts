@@ -92,6 +92,19 @@ export const ErrorCode = {
   TRIP_LEG_DECIDED: 'TRIP_LEG_DECIDED',
   /** Only a disputed leg can be resolved (or it was resolved differently before). */
   TRIP_DISPUTE_NOT_OPEN: 'TRIP_DISPUTE_NOT_OPEN',
+  // energy market
+  /** The zone is not part of any configured area (or the area is not configured). */
+  ZONE_UNKNOWN: 'ZONE_UNKNOWN',
+  /** The order's price lies outside the market's band: the utility's feed-in tariff to its retail price. */
+  PRICE_OUT_OF_BAND: 'PRICE_OUT_OF_BAND',
+  /** A sell order names no device, a device that is not the caller's, or one that cannot sell energy. */
+  DEVICE_NOT_OWNED: 'DEVICE_NOT_OWNED',
+  /** The device cannot deliver this much in the interval (power × length, battery above reserve, minus what it already sells). */
+  DEVICE_CANNOT_DELIVER: 'DEVICE_CANNOT_DELIVER',
+  /** A fill-or-kill or minimum-fill order could not fill as asked; nothing traded. */
+  ORDER_NOT_FILLABLE: 'ORDER_NOT_FILLABLE',
+  /** The order is not open (filled, cancelled or expired), so it cannot be cancelled or replaced. */
+  ORDER_NOT_OPEN: 'ORDER_NOT_OPEN',
   /** A service the request depends on did not answer in time. Safe to retry with the same id. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** A service the request depends on is not reachable. Safe to retry with the same id. */
