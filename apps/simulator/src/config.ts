@@ -32,8 +32,8 @@ export const simulatorConfig = z.object({
   SIM_RATE: intFromEnv(1, 100_000, 90),
   /** Simulated start (ISO instant on a 15-minute boundary); default: now (live) or today 00:00 UTC (headless). */
   SIM_START: z.iso.datetime({ offset: true }).optional(),
-  /** Zones of the neighbourhood, comma-separated. */
-  SIM_ZONES: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39})*$/).default('north,south,harbour'),
+  /** Zones of the neighbourhood's market area, comma-separated (the simulator configures the area). */
+  SIM_ZONES: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39})*$/).default('centrum,oost,haven'),
   /** Requests in flight at once. */
   SIM_CONCURRENCY: intFromEnv(1, 1_000, 16),
   /** Where a headless run writes its report. */

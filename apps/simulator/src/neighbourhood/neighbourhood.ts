@@ -1,14 +1,11 @@
-import { ApiError, signingWith, uploadReadings, type AmpoolClient } from '@ampool/client';
-import type { orderView, tradeView } from '@ampool/contracts';
+import { ApiError, submitOrder, uploadReadings, type AmpoolClient, type OrderBody, type TradeWire } from '@ampool/client';
 import { uuidv7 } from '@ampool/domain';
 import type { MeterReading } from '@ampool/metering';
 import { householdOrders, SeededRandom, SimulatedHousehold, type KpiInput, type OrderIntent, type PriceBand } from '@ampool/simulation';
-import type { z } from 'zod';
 import type { OnboardedHousehold } from '../population/onboarding';
 import { inPool } from '../support/pool';
+import { untilKnown } from '../support/retry';
 
-type TradeWire = z.input<typeof tradeView>;
-type OrderWire = z.input<typeof orderView>;
 
 export interface MarketPlan {
   intervalMinutes: number;
@@ -52,6 +49,7 @@ export class Neighbourhood {
   /** Per interval and household index: energy sold to neighbours. */
   private readonly sold = new Map<number, Map<number, bigint>>();
   private readonly indexOf = new Map<string, number>();
+  private readonly seenTrades = new Set<string>();
   private readonly random: SeededRandom;
   readonly kpiRows: KpiInput[] = [];
   readonly stats: NeighbourhoodStats = {
@@ -98,7 +96,7 @@ export class Neighbourhood {
       const readings = this.pending[i]!;
       if (readings.length === 0) return;
       try {
-        const outcome = await uploadReadings(this.client, h.meter, readings);
+        const outcome = await untilKnown(() => uploadReadings(this.client, h.meter, readings));
         this.stats.readingsStored += outcome.stored;
         for (const r of outcome.refused) count(this.stats.readingsRefused, r.code);
         this.pending[i] = [];
@@ -159,7 +157,8 @@ export class Neighbourhood {
     for (const batch of [sells, buys]) {
       await inPool(batch, this.concurrency, async ({ h, order }) => {
         try {
-          const res = await this.client.post<{ order: OrderWire; trades: TradeWire[] }>('/v1/energy/orders', orderBody(h, order, intervalStart), signingWith(h.participant.key));
+          const body = orderBody(h, order, intervalStart);
+          const res = await untilKnown(() => submitOrder(this.client, { did: h.participant.did, key: h.participant.key }, body));
           this.stats.ordersAccepted++;
           for (const t of res.trades) this.recordTrade(t);
         } catch (error) {
@@ -170,6 +169,9 @@ export class Neighbourhood {
   }
 
   private recordTrade(t: TradeWire): void {
+    // A retried order answers with every trade of that order, some seen before from the other side.
+    if (this.seenTrades.has(t.id)) return;
+    this.seenTrades.add(t.id);
     const startMs = Date.parse(String(t.intervalStart));
     const wh = BigInt(t.energyWh as string);
     const micro = BigInt(t.valueMicro as string);
@@ -208,16 +210,16 @@ export class Neighbourhood {
   }
 }
 
-/** The order as the energy market's API takes it. */
-export function orderBody(h: OnboardedHousehold, order: OrderIntent, intervalStart: string): Record<string, unknown> {
+/** The order as the energy market's API takes it: a sell names the device it sells from. */
+export function orderBody(h: OnboardedHousehold, order: OrderIntent, intervalStart: string): OrderBody {
   return {
     id: uuidv7(),
-    participant: h.participant.did,
     side: order.side,
     zone: h.spec.zone,
     intervalStart,
     quantityWh: order.quantityWh.toString(),
     limitPriceMicroPerKwh: order.limitPriceMicroPerKwh.toString(),
+    ...(order.side === 'sell' && h.seller ? { device: h.seller.did } : {}),
   };
 }
 

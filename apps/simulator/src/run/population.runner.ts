@@ -3,6 +3,7 @@ import type { AmpoolClient, Credentials } from '@ampool/client';
 import { neighbourhood, syntheticCity, type PriceBand } from '@ampool/simulation';
 import { City } from '../city/city';
 import { Neighbourhood } from '../neighbourhood/neighbourhood';
+import { configureNeighbourhood, neighbourhoodArea } from '../population/market-area';
 import { onboardAll, onboardHousehold, onboardParticipant } from '../population/onboarding';
 import { writeReport } from '../report/report';
 import { money } from '../support/money';
@@ -47,6 +48,8 @@ export async function runPopulation(client: AmpoolClient, operator: Credentials,
   await time.stepTo(o.startMs);
   const t0 = Date.now();
 
+  const area = await configureNeighbourhood(client, operator, 'neighbourhood', neighbourhoodArea(o.zones, o.band));
+  say(`market area ${area.id} v${area.version}: zones ${o.zones.join(', ')}; ${o.zones.at(-1)} hangs off ${o.zones[0]} by a constrained link`);
   const specs = neighbourhood(o.seed, o.households, o.zones);
   const city = syntheticCity(o.seed, o.drivers, o.riders);
   say(`onboarding ${o.households} households, ${o.drivers} drivers and ${o.riders} riders through the API…`);

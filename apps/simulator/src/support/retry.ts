@@ -17,3 +17,20 @@ export async function politely<T>(attempt: () => Promise<T>, tries = 30): Promis
     }
   }
 }
+
+/**
+ * For requests with a client-chosen id, where a retry returns the first result: also repeats
+ * after a timeout or a lost connection, when the first attempt's outcome is unknown — the
+ * answer to the retry says what happened, so nothing is lost or counted twice.
+ */
+export async function untilKnown<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await politely(attempt);
+    } catch (error) {
+      const unknown = error instanceof ApiError ? error.code === 'UPSTREAM_TIMEOUT' || error.status === 504 : (error as Error)?.name === 'TimeoutError' || error instanceof TypeError;
+      if (!unknown || i >= tries) throw error;
+      await new Promise((r) => setTimeout(r, 250 * i));
+    }
+  }
+}
