@@ -150,6 +150,24 @@ describe('trip proofs and ride completion', () => {
     completed = { booking: b, rider };
   });
 
+  it('proves a leg once when both parties send at the same moment, and stores a proof sent five times at once once', async () => {
+    const rider = await sys.participant('rider');
+    await fund(rider.did, 50_000_000n);
+    const b = await book(rider);
+    const pickups = await Promise.all(Array.from({ length: 5 }, () => confirmTrip(sys.client, rider.key, b.id, at(b, 'rider', 'pickup'))));
+    expect(pickups.filter((p) => !p.duplicate)).toHaveLength(1);
+    const both = await Promise.all([
+      confirmTrip(sys.client, driver.key, b.id, at(b, 'driver', 'dropoff')),
+      confirmTrip(sys.client, rider.key, b.id, at(b, 'rider', 'dropoff', { dMs: 30_000 })),
+    ]);
+    expect(both.map((x) => x.duplicate)).toEqual([false, false]);
+    expect((await getTripLeg(sys.client, signingWith(rider.key), b.id)).status).toBe('proven');
+    await settled(b.id, rider);
+    const [n] = await query<{ n: number }>(sys.db.url, 'SELECT count(*)::int AS n FROM metering.trip_proof WHERE booking_id = $1', [b.id]);
+    expect(n!.n).toBe(3);
+    expect((await transfersOf(b.id)).filter((t) => t.code === 'booking-payout')).toEqual([{ code: 'booking-payout', state: 'posted', amount_micro: b.fareMicro }]);
+  });
+
   it('refuses forged, foreign and implausible proofs with a code, and changes nothing', async () => {
     const rider = await sys.participant('rider');
     const stranger = await sys.participant('rider');
