@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   ApiError,
   bookSeats,
+  cancelBooking,
   confirmTrip,
   getBooking,
   getTripLeg,
@@ -97,8 +98,9 @@ describe('trip proofs and ride completion', () => {
     sys = await startTestSystem({
       services: ['identity', 'settlement', 'metering', 'ride-market'],
       serviceEnvOverrides: {
-        // Proofs are signed at the agreed (future) times here, so allow them ahead of now; no waiting at the pick-up.
-        metering: { TRIP_CLOCK_SKEW_SECONDS: '86400', TRIP_NO_SHOW_WAIT_SECONDS: '0', TRIP_DISPUTE_TIMEOUT_SECONDS: String(DISPUTE_TIMEOUT_S), TRIP_SWEEP_SECONDS: '1' },
+        // Proofs are signed at the agreed (future) times here, so allow them ahead of now; no waiting at the
+        // pick-up; proofs due at the agreed drop-off (the other tests' legs end minutes after they do).
+        metering: { TRIP_CLOCK_SKEW_SECONDS: '86400', TRIP_NO_SHOW_WAIT_SECONDS: '0', TRIP_PROOF_WINDOW_SECONDS: '0', TRIP_DISPUTE_TIMEOUT_SECONDS: String(DISPUTE_TIMEOUT_S), TRIP_SWEEP_SECONDS: '1' },
       },
     });
     nc = await connect(sys.natsAdmin);
@@ -146,6 +148,24 @@ describe('trip proofs and ride completion', () => {
     // A proven leg takes no more proofs.
     expect(await codeOf(confirmTrip(sys.client, vehicle.key, b.id, at(b, 'driver', 'dropoff', { dMs: 1_000 })))).toBe('TRIP_LEG_DECIDED');
     completed = { booking: b, rider };
+  });
+
+  it('proves a leg once when both parties send at the same moment, and stores a proof sent five times at once once', async () => {
+    const rider = await sys.participant('rider');
+    await fund(rider.did, 50_000_000n);
+    const b = await book(rider);
+    const pickups = await Promise.all(Array.from({ length: 5 }, () => confirmTrip(sys.client, rider.key, b.id, at(b, 'rider', 'pickup'))));
+    expect(pickups.filter((p) => !p.duplicate)).toHaveLength(1);
+    const both = await Promise.all([
+      confirmTrip(sys.client, driver.key, b.id, at(b, 'driver', 'dropoff')),
+      confirmTrip(sys.client, rider.key, b.id, at(b, 'rider', 'dropoff', { dMs: 30_000 })),
+    ]);
+    expect(both.map((x) => x.duplicate)).toEqual([false, false]);
+    expect((await getTripLeg(sys.client, signingWith(rider.key), b.id)).status).toBe('proven');
+    await settled(b.id, rider);
+    const [n] = await query<{ n: number }>(sys.db.url, 'SELECT count(*)::int AS n FROM metering.trip_proof WHERE booking_id = $1', [b.id]);
+    expect(n!.n).toBe(3);
+    expect((await transfersOf(b.id)).filter((t) => t.code === 'booking-payout')).toEqual([{ code: 'booking-payout', state: 'posted', amount_micro: b.fareMicro }]);
   });
 
   it('refuses forged, foreign and implausible proofs with a code, and changes nothing', async () => {
@@ -242,6 +262,44 @@ describe('trip proofs and ride completion', () => {
     expect(await available(rider)).toBe(50_000_000n);
     expect((await getTripLeg(sys.client, signingWith(rider.key), b.id))).toMatchObject({ status: 'resolved', resolution: { outcome: 'refund', by: 'timeout' } });
   }, 60_000);
+
+  it('judges legs at their deadline: the rider absent when only the driver proved the pick-up, disputed when nobody proved anything, a cancelled booking not at all', async () => {
+    // A 200 m trip departing in 6 s and arriving 40 s later: the deadline (agreed drop-off) comes quickly.
+    const departure = Date.now() + 6_000;
+    const short = await publishTrip(sys.client, driver.key, {
+      ...trip(0), route: [[48.85, 2.30], [48.85, 2.3027]], departureAt: new Date(departure).toISOString(), arrivalAt: new Date(departure + 40_000).toISOString(),
+    });
+    const riders = await Promise.all([sys.participant('rider'), sys.participant('rider'), sys.participant('rider')]);
+    for (const r of riders) await fund(r.did, 50_000_000n);
+    const driverBefore = await available(driver);
+    const [absent, silent, gone] = await Promise.all(
+      riders.map((r) => bookSeats(sys.client, r.key, { id: uuidv7(), tripId: short.id, pickup: START, dropoff: [48.85, 2.3027], seats: 1 })),
+    );
+    for (const [b, r] of [[absent!, riders[0]!], [silent!, riders[1]!], [gone!, riders[2]!]] as const) {
+      await eventually(() => getTripLeg(sys.client, signingWith(r.key), b.id), 20_000, 'metering to learn the leg');
+    }
+    await confirmTrip(sys.client, driver.key, absent!.id, at(absent!, 'driver', 'pickup'));
+    const cancelled = await cancelBooking(sys.client, riders[2]!.key, gone!.id);
+    // Cancelled less than 24 h before the pick-up: half the fare goes to the driver (the policy's late cancellation).
+    expect(cancelled).toMatchObject({ state: 'cancelled', outcome: { rule: 'rider-late-cancel' } });
+    await eventually(async () => (await getTripLeg(sys.client, signingWith(riders[2]!.key), gone!.id)).status === 'void', 20_000, 'the cancelled leg to be void');
+
+    const noShow = await eventually(async () => {
+      const x = await getBooking(sys.client, riders[0]!.key, absent!.id);
+      return x.holdState === 'released' ? x : undefined;
+    }, 90_000, 'the absent rider\'s booking to be settled at the deadline');
+    expect(noShow).toMatchObject({ state: 'no-show', outcome: { rule: 'rider-no-show', driverPayoutMicro: absent!.fareMicro } });
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(absent!.dropoffAt));
+    expect(await available(driver)).toBe(driverBefore + BigInt(absent!.fareMicro) + BigInt(cancelled.outcome!.driverPayoutMicro));
+    expect(await getTripLeg(sys.client, signingWith(riders[0]!.key), absent!.id)).toMatchObject({ status: 'rider-absent', proofClass: 'B' });
+    const disputed = await eventually(async () => {
+      const leg = await getTripLeg(sys.client, signingWith(riders[1]!.key), silent!.id);
+      return leg.status !== 'open' ? leg : undefined;
+    }, 20_000, 'the silent leg to be judged');
+    expect(disputed).toMatchObject({ status: 'disputed', proofClass: 'A', codes: ['MISSING_DRIVER_DROPOFF', 'MISSING_RIDER_DROPOFF'] });
+    expect((await getBooking(sys.client, riders[1]!.key, silent!.id)).holdState).toBe('held');
+    expect((await getTripLeg(sys.client, signingWith(riders[2]!.key), gone!.id)).status).toBe('void');
+  }, 180_000);
 
   it('never pays twice when a verdict is delivered again', async () => {
     const { booking: b, rider } = completed;

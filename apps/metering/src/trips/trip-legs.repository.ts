@@ -126,10 +126,36 @@ export class TripLegsRepository {
     return toRecord(rows[0]!, proofs);
   }
 
-  async insertProof(tx: Tx, p: StoredProof): Promise<void> {
+  /** Several legs with their proofs, locked in booking-id order (as every batch locks them: no deadlock). */
+  async lockMany(tx: Tx, bookingIds: string[]): Promise<Map<string, TripLegRecord>> {
+    const ids = [...new Set(bookingIds)].sort();
+    const rows = await tx.$queryRawUnsafe<LegRow[]>(`SELECT ${LEG_COLUMNS} FROM metering.trip_leg WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id FOR UPDATE`, ids);
+    const proofs = await tx.$queryRawUnsafe<ProofRow[]>(
+      `SELECT booking_id::text, role, event, signer, at, lat_e6, lon_e6, signature, received_at FROM metering.trip_proof WHERE booking_id = ANY($1::uuid[]) ORDER BY received_at, role, event`,
+      ids,
+    );
+    const byLeg = new Map<string, ProofRow[]>();
+    for (const p of proofs) byLeg.set(p.booking_id, [...(byLeg.get(p.booking_id) ?? []), p]);
+    return new Map(rows.map((r) => [r.booking_id, toRecord(r, byLeg.get(r.booking_id) ?? [])]));
+  }
+
+  /** One multi-row insert for a batch of proofs. */
+  async insertProofs(tx: Tx, proofs: StoredProof[]): Promise<void> {
+    if (proofs.length === 0) return;
     await tx.$executeRawUnsafe(
-      `INSERT INTO metering.trip_proof (booking_id, role, event, signer, at, lat_e6, lon_e6, signature) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)`,
-      p.legId, p.role, p.event, p.signer, new Date(p.atMs), p.latE6, p.lonE6, Buffer.from(p.signature),
+      `INSERT INTO metering.trip_proof (booking_id, role, event, signer, at, lat_e6, lon_e6, signature, received_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::bytea[], $9::timestamptz[])`,
+      proofs.map((p) => p.legId), proofs.map((p) => p.role), proofs.map((p) => p.event), proofs.map((p) => p.signer), proofs.map((p) => new Date(p.atMs)),
+      proofs.map((p) => p.latE6), proofs.map((p) => p.lonE6), proofs.map((p) => Buffer.from(p.signature)), proofs.map((p) => p.receivedAt),
+    );
+  }
+
+  /** The proof classes of legs still waiting (one statement for the batch). */
+  async setProofClasses(tx: Tx, changes: { bookingId: string; proofClass: 'A' | 'B' | 'C' }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `UPDATE metering.trip_leg AS l SET proof_class = c.cls, updated_at = CURRENT_TIMESTAMP FROM unnest($1::uuid[], $2::text[]) AS c(id, cls) WHERE l.booking_id = c.id`,
+      changes.map((c) => c.bookingId), changes.map((c) => c.proofClass),
     );
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
   ErrorCode,
@@ -16,9 +16,21 @@ import { admitTripProof, judgeTripLeg, tripLegDeadlineMs, tripProofSigningBytes,
 import { IdentityCache, outboxEvent, UnitOfWork, type Emit } from '@ampool/messaging';
 import type { Tx } from '@ampool/persistence';
 import { METERING_CONFIG, tripJudgeRulesOf, type MeteringConfig } from '../config';
-import { TripLegsRepository, type TripLegRecord } from './trip-legs.repository';
+import { TripLegsRepository, type StoredProof, type TripLegRecord } from './trip-legs.repository';
 
 const SOURCE = 'metering';
+/** Most proofs stored in one transaction. */
+const PROOFS_PER_BATCH = 128;
+/** Batches stored at once: one can commit while the next is being judged. */
+const MAX_BATCHES_IN_FLIGHT = 2;
+/** Proofs waiting for a batch, at most (beyond it new ones are refused as unavailable). */
+const MAX_QUEUED = 10_000;
+
+interface Waiting {
+  proof: StoredProof;
+  resolve: (outcome: { duplicate: boolean; leg: TripLegRecord }) => void;
+  reject: (error: AppError) => void;
+}
 
 const REFUSALS = {
   TOO_FAR: ErrorCode.TRIP_PROOF_TOO_FAR,
@@ -37,6 +49,9 @@ const REFUSALS = {
 @Injectable()
 export class TripProofsService {
   readonly rules: TripJudgeRules;
+  private readonly logger = new Logger(TripProofsService.name);
+  private readonly queue: Waiting[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly legs: TripLegsRepository,
@@ -48,7 +63,10 @@ export class TripProofsService {
     this.rules = tripJudgeRulesOf(config);
   }
 
-  /** Checks, stores and judges one proof. Returns the leg after it, and whether the proof was a repeat. */
+  /**
+   * Checks one proof (the party, its key, the signature), then stores and judges it with the
+   * proofs arriving at the same time. Returns the leg after it, and whether it was a repeat.
+   */
   async submit(input: RpcRequest<typeof TripProofSubmit>): Promise<{ duplicate: boolean; leg: TripLegRecord }> {
     const before = await this.legs.parties(input.bookingId);
     if (!before) throw new AppError(ErrorCode.TRIP_LEG_UNKNOWN, `no confirmed booking ${input.bookingId} is known to metering (yet)`);
@@ -68,18 +86,90 @@ export class TripProofsService {
     const signature = new Uint8Array(Buffer.from(input.signature, 'base64url'));
     if (!verifyEd25519(publicKey, bytes, signature)) throw new AppError(ErrorCode.PROOF_INVALID, 'the trip proof signature does not verify with the signer key');
 
-    return this.uow.run(async (tx, emit) => {
-      const leg = (await this.legs.find(input.bookingId, tx, true))!;
-      const nowMs = this.clock.now();
-      const admission = admitTripProof(leg.agreed, leg.proofs, proof, nowMs, this.rules);
-      if (admission.status === 'duplicate') return { duplicate: true, leg };
-      if (leg.status !== 'open') throw new AppError(ErrorCode.TRIP_LEG_DECIDED, `the leg is ${leg.status}: no new proofs are taken`);
-      if (admission.status === 'refused') throw new AppError(REFUSALS[admission.code], admission.message, { tripCode: admission.code });
-      const stored = { ...proof, signature, receivedAt: new Date(nowMs) };
-      await this.legs.insertProof(tx, stored);
-      const withProof = { ...leg, proofs: [...leg.proofs, stored] };
-      const judgement = judgeTripLeg(leg.agreed, withProof.proofs, nowMs, this.rules);
-      return { duplicate: false, leg: await this.apply(tx, emit, withProof, judgement, nowMs) };
+    return new Promise((resolve, reject) => {
+      if (this.queue.length >= MAX_QUEUED) {
+        reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'too many trip proofs waiting; send it again'));
+        return;
+      }
+      this.queue.push({ proof: { ...proof, signature, receivedAt: new Date(0) }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /**
+   * Proofs checked concurrently (key, signature) are stored in batches: one transaction takes
+   * everything waiting (up to PROOFS_PER_BATCH), two batches in flight. Alone, a proof waits
+   * for nothing; under load the batches grow by themselves.
+   */
+  private pump(): void {
+    while (this.inFlight < MAX_BATCHES_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue.splice(0, PROOFS_PER_BATCH);
+      this.inFlight++;
+      void this.storeBatch(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /**
+   * One transaction for a batch: the legs locked in id order, each proof admitted against its
+   * leg as the batch has left it (a later proof of the same batch sees the earlier ones and the
+   * verdict they caused), the new proofs inserted at once, then each verdict recorded with its
+   * event. A refused proof is refused alone; a failed transaction fails the whole batch, and
+   * its senders may send again (proofs are idempotent).
+   */
+  private async storeBatch(batch: Waiting[]): Promise<void> {
+    let outcomes: ({ ok: true; duplicate: boolean; bookingId: string } | { ok: false; error: AppError })[];
+    let finals: Map<string, TripLegRecord>;
+    try {
+      [outcomes, finals] = await this.uow.run(async (tx, emit) => {
+        const legs = await this.legs.lockMany(tx, batch.map((w) => w.proof.legId));
+        const nowMs = this.clock.now();
+        const judged = new Map<string, TripLegJudgement>();
+        const fresh: StoredProof[] = [];
+        const out: typeof outcomes = [];
+        for (const { proof } of batch) {
+          const leg = legs.get(proof.legId);
+          if (!leg) {
+            out.push({ ok: false, error: new AppError(ErrorCode.TRIP_LEG_UNKNOWN, `no confirmed booking ${proof.legId} is known to metering`) });
+            continue;
+          }
+          const admission = admitTripProof(leg.agreed, leg.proofs, proof, nowMs, this.rules);
+          const decided = leg.status !== 'open' || (judged.get(leg.bookingId)?.status ?? 'pending') !== 'pending';
+          if (admission.status === 'duplicate') out.push({ ok: true, duplicate: true, bookingId: leg.bookingId });
+          else if (decided) out.push({ ok: false, error: new AppError(ErrorCode.TRIP_LEG_DECIDED, `the leg is ${judged.get(leg.bookingId)?.status ?? leg.status}: no new proofs are taken`) });
+          else if (admission.status === 'refused') out.push({ ok: false, error: new AppError(REFUSALS[admission.code], admission.message, { tripCode: admission.code }) });
+          else {
+            const stored = { ...proof, receivedAt: new Date(nowMs) };
+            fresh.push(stored);
+            leg.proofs.push(stored);
+            judged.set(leg.bookingId, judgeTripLeg(leg.agreed, leg.proofs, nowMs, this.rules));
+            out.push({ ok: true, duplicate: false, bookingId: leg.bookingId });
+          }
+        }
+        await this.legs.insertProofs(tx, fresh);
+        const classes: { bookingId: string; proofClass: 'A' | 'B' | 'C' }[] = [];
+        for (const [id, j] of judged) {
+          const leg = legs.get(id)!;
+          if (j.status === 'pending') {
+            if (j.proofClass !== leg.proofClass) classes.push({ bookingId: id, proofClass: j.proofClass });
+            legs.set(id, { ...leg, proofClass: j.proofClass });
+          } else legs.set(id, await this.apply(tx, emit, leg, j, nowMs));
+        }
+        await this.legs.setProofClasses(tx, classes);
+        return [out, legs] as const;
+      });
+    } catch (error) {
+      const e = error instanceof AppError ? error : new AppError(ErrorCode.INTERNAL, 'storing trip proofs failed');
+      if (!(error instanceof AppError)) this.logger.error('trip proof batch failed', (error as Error)?.stack ?? String(error));
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve({ duplicate: o.duplicate, leg: finals.get(o.bookingId)! });
+      else w.reject(o.error);
     });
   }
 

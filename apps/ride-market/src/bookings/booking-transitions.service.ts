@@ -81,6 +81,8 @@ export class BookingTransitions {
       id,
       (b) => this.requireDriver(b, driver),
       async (b) => ({ type: 'no-show', proofVerified: await this.proofs.riderAbsentProven(b) }),
+      // Metering's verdict event may have moved the booking while it was being asked: the same outcome.
+      (b) => b.state === 'no-show',
     );
   }
 
@@ -137,6 +139,7 @@ export class BookingTransitions {
     id: string,
     authorize: (b: BookingRecord) => void,
     event: (b: BookingRecord) => BookingEvent | Promise<BookingEvent>,
+    alreadyDone?: (b: BookingRecord) => boolean,
   ): Promise<BookingRecord> {
     const before = await this.bookings.findOne(id);
     if (!before) throw new AppError(ErrorCode.NOT_FOUND, `no booking ${id}`);
@@ -146,6 +149,7 @@ export class BookingTransitions {
       const b = await this.bookings.findOne(id, tx, true);
       if (!b) throw new AppError(ErrorCode.NOT_FOUND, `no booking ${id}`);
       authorize(b);
+      if (alreadyDone?.(b)) return b;
       return this.applyIn(tx, emit, b, e);
     });
     this.index.poke();
