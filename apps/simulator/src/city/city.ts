@@ -1,4 +1,4 @@
-import { approveBooking, bookSeats, cancelBooking, cancelTrip, publishTrip, searchRides, type AmpoolClient, type BookingWire, type RegisteredParticipant } from '@ampool/client';
+import { approveBooking, bookSeats, cancelBooking, cancelTrip, confirmTrip, publishTrip, searchRides, type AmpoolClient, type BookingWire, type RegisteredParticipant } from '@ampool/client';
 import { uuidv7 } from '@ampool/domain';
 import { cityDay, type CitySpec, type PlannedSearch, type PlannedTrip } from '@ampool/simulation';
 import { codeOf } from '../neighbourhood/neighbourhood';
@@ -18,6 +18,8 @@ export interface CityStats {
   /** Riders who booked and then did not turn up (proof of absence comes with trip proofs). */
   plannedNoShows: number;
   refused: Record<string, number>;
+  /** Pick-up and drop-off proofs signed and accepted, from drivers and riders. */
+  proofsAccepted: number;
   /** Per booked seat: the km the rider rode along instead of driving. */
   sharedKm: number;
   tripKm: number;
@@ -26,6 +28,7 @@ export interface CityStats {
 interface Booked {
   search: PlannedSearch;
   booking: BookingWire;
+  pickedUp?: boolean;
 }
 
 /**
@@ -44,7 +47,7 @@ export class City {
   private plannedDays = new Set<number>();
   readonly stats: CityStats = {
     tripsPublished: 0, tripsCancelled: 0, seatsOffered: 0, searches: 0, searchesWithOffers: 0, bookingsConfirmed: 0, bookingsRequested: 0,
-    bookingsApproved: 0, bookingsCancelled: 0, plannedNoShows: 0, refused: {}, sharedKm: 0, tripKm: 0,
+    bookingsApproved: 0, bookingsCancelled: 0, plannedNoShows: 0, refused: {}, proofsAccepted: 0, sharedKm: 0, tripKm: 0,
   };
 
   constructor(
@@ -72,6 +75,36 @@ export class City {
     await inPool(due(this.trips, (t) => t.publishAtMs), this.concurrency, (t) => this.publish(t, toMs));
     await inPool(due(this.searches, (s) => s.searchAtMs), this.concurrency, (s) => this.search(s));
     await this.cancellations(toMs);
+    await this.proofs(toMs);
+  }
+
+  /**
+   * At the agreed pick-up and drop-off the driver and the rider each sign where and when
+   * they met (a rider who does not turn up signs nothing: metering then finds the rider absent).
+   */
+  private async proofs(nowMs: number): Promise<void> {
+    const due: { entry: Booked; event: 'pickup' | 'dropoff' }[] = [];
+    for (const entry of this.booked) {
+      if (!entry.pickedUp && Date.parse(entry.booking.pickupAt) <= nowMs) due.push({ entry, event: 'pickup' });
+      else if (entry.pickedUp && Date.parse(entry.booking.dropoffAt) <= nowMs) due.push({ entry, event: 'dropoff' });
+    }
+    await inPool(due, this.concurrency, async ({ entry, event }) => {
+      const point = event === 'pickup' ? entry.booking.pickup : entry.booking.dropoff;
+      const atMs = Date.parse(event === 'pickup' ? entry.booking.pickupAt : entry.booking.dropoffAt);
+      const parties: ['driver' | 'rider', RegisteredParticipant | undefined][] = [['driver', this.drivers.find((d) => d.did === entry.booking.driver)]];
+      if (!entry.search.noShow) parties.push(['rider', this.riders[entry.search.rider]]);
+      for (const [role, who] of parties) {
+        if (!who) continue;
+        try {
+          await confirmTrip(this.client, who.key, entry.booking.id, { role, event, atMs, lat: point.lat, lon: point.lon });
+          this.stats.proofsAccepted++;
+        } catch (error) {
+          count(this.stats.refused, `proof:${codeOf(error)}`);
+        }
+      }
+      if (event === 'pickup') entry.pickedUp = true;
+      else this.booked.splice(this.booked.indexOf(entry), 1);
+    });
   }
 
   private plan(day: number): void {
@@ -175,6 +208,7 @@ export class City {
     const driverCancels = [...this.cancelPlans.values()].filter((c) => c.atMs <= nowMs);
     await inPool(driverCancels, this.concurrency, async (c) => {
       this.cancelPlans.delete(c.tripId);
+      for (const b of this.booked.filter((x) => x.booking.tripId === c.tripId)) this.booked.splice(this.booked.indexOf(b), 1);
       try {
         await cancelTrip(this.client, this.drivers[c.driver]!.key, c.tripId);
         this.stats.tripsCancelled++;

@@ -91,7 +91,7 @@ export function writeReport(dir: string, facts: RunFacts, rows: readonly KpiInpu
     `| bookings cancelled by riders | ${city.bookingsCancelled} |`,
     `| seats filled | ${pct(kpis.rides.seatsFilled)} |`,
     `| km shared (not driven alone) | ${Math.round(kpis.rides.kmSaved)} km, ${kpis.rides.co2SavedKg.toFixed(1)} kg CO₂ |`,
-    `| planned no-shows | ${city.plannedNoShows} |`,
+    `| trip proofs accepted | ${city.proofsAccepted} (riders planned not to show up: ${city.plannedNoShows}) |`,
     `| refused | ${refused(city.refused)} |`,
     '',
     '## Charts',
