@@ -99,7 +99,7 @@ describe('the transfer engine on PostgreSQL', () => {
     expect((await checkInvariants(prisma, 3)).problems).toEqual([]);
   });
 
-  it('refuses, in the database itself, an overdraft the code would let through', async () => {
+  it('refuses, in the database itself, an overdraft the code would let through, a post beyond its hold, and deleting accounts or transfers', async () => {
     const owner = 'raw-3';
     await open(owner);
     await expect(prisma.$executeRawUnsafe(`UPDATE settlement.account SET debits_pending_micro = 1 WHERE owner = $1`, owner)).rejects.toThrow(/account_no_overdraft/);
@@ -109,6 +109,10 @@ describe('the transfer engine on PostgreSQL', () => {
          SELECT gen_random_uuid(), 'pending', a.id, b.id, 5, 'x', 'posted', 'h', 6 FROM settlement.account a, settlement.account b WHERE a.owner = 'raw-3' AND b.owner = 'bank-1'`,
       ),
     ).rejects.toThrow(/transfer_posted_within_pending/);
+    // Transfers name accounts and pending transfers without foreign keys: neither can ever go away.
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM settlement.account WHERE owner = $1`, owner)).rejects.toThrow(/append-only|refused/);
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM settlement.transfer`)).rejects.toThrow(/append-only|refused/);
+    await expect(prisma.$executeRawUnsafe(`TRUNCATE settlement.transfer CASCADE`)).rejects.toThrow(/append-only/);
   });
 
   it('voids pending transfers whose timeout passed, once', async () => {
