@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DeliverySettled,
   DURABLE_CONSUMERS,
@@ -52,6 +52,8 @@ type IntervalEvent = EventEnvelope<EventData<typeof IntervalFinalized>> | EventE
  */
 @Injectable()
 export class DeliveriesService {
+  private readonly logger = new Logger(DeliveriesService.name);
+
   constructor(
     private readonly repo: DeliveriesRepository,
     private readonly transfers: TransfersRepository,
@@ -90,8 +92,12 @@ export class DeliveriesService {
     const due = await this.uow.run((tx) => this.repo.due(tx, new Date(this.clock.now()), this.config.UNPROVEN_TIMEOUT_MS, limit));
     let settled = 0;
     for (const d of due) {
-      const done = await this.uow.run((tx, emit) => this.settleInterval(tx, emit, d.seller, d.intervalStart));
-      if (done) settled++;
+      try {
+        if (await this.uow.run((tx, emit) => this.settleInterval(tx, emit, d.seller, d.intervalStart))) settled++;
+      } catch (error) {
+        // One interval that cannot settle must not hold up the others behind it.
+        this.logger.warn(`settling ${d.seller}'s interval ${d.intervalStart.toISOString()} failed: ${(error as Error).message}`);
+      }
     }
     return settled;
   }
@@ -114,16 +120,18 @@ export class DeliveriesService {
     for (const h of await this.transfers.findByReference(tx, TRADE_REFERENCE, open.map((t) => t.tradeId))) {
       if (h.code === HOLD_CODE && h.kind === 'pending') holds.set(h.referenceId!, h);
     }
-    // A trade without a hold is unfunded once the hold consumer has seen its event (or long
-    // after the interval); until then the interval waits, so first come stays first served.
-    const decided = await this.repo.holdsDecided(tx, TradeHoldsConsumerName, open.filter((t) => !holds.has(t.tradeId)).map((t) => t.eventId));
-    const giveUp = now >= interval.intervalEnd.getTime() + this.config.UNPROVEN_TIMEOUT_MS;
+    // A trade without a hold is unfunded once the hold consumer has handled its event (or no
+    // hold came within HOLD_WAIT_MS of recording the trade); until then the interval waits, so
+    // first come stays first served.
+    const decided = await this.repo.holdsDecided(
+      tx, TradeHoldsConsumerName, DURABLE_CONSUMERS.settlementEnergyTrades.durable, open.filter((t) => !holds.has(t.tradeId)).map((t) => t.eventId), this.config.HOLD_WAIT_MS,
+    );
     const unfunded: EnergyTradeRow[] = [];
     const ready: EnergyTradeRow[] = [];
     for (const t of open) {
       const hold = holds.get(t.tradeId);
       if (hold?.state === 'pending') ready.push(t);
-      else if (hold || decided.has(t.eventId) || giveUp) unfunded.push(t);
+      else if (hold || decided.has(t.eventId)) unfunded.push(t);
       else return false;
     }
 
