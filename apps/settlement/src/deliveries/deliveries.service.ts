@@ -46,9 +46,10 @@ type IntervalEvent = EventEnvelope<EventData<typeof IntervalFinalized>> | EventE
  * metering finalizes or corrects it, and then settles the seller's trades of that interval
  * with @ampool/settlement's `deliveryDecision` and `settleDeliveries` (docs/settlement.md):
  * the trade's pending hold is posted (the delivered part) or voided, and the fees, the
- * shortfall and the penalty move as transfers of their own — all in the transaction that
- * marks the event processed, so a redelivered or replayed event never settles twice (and the
- * unique (reference, code) index on transfers would refuse it if it tried).
+ * shortfall and the penalty move as transfers of their own, in one transaction under the
+ * interval's row lock and only while the interval still waits, so a redelivered or replayed
+ * event never settles twice (and the unique (reference, code) index on transfers would refuse
+ * it if it tried).
  */
 @Injectable()
 export class DeliveriesService {
@@ -74,17 +75,27 @@ export class DeliveriesService {
     });
   }
 
+  /**
+   * Records metering's word on an interval (once per event), then settles it in a transaction
+   * of its own: an interval that cannot settle yet, or whose settlement fails, stays recorded
+   * and waiting for the sweep, instead of taking the event down with it.
+   */
   async recordInterval(consumer: string, event: IntervalEvent): Promise<void> {
     const i = event.data;
-    await this.uow.runOnce(consumer, event.id, async (tx, emit) => {
+    const fresh = await this.uow.runOnce(consumer, event.id, async (tx) => {
       const end = new Date(i.intervalStart.getTime() + i.intervalMinutes * 60_000);
       await this.repo.upsertInterval(
         tx,
         { seller: i.owner, intervalStart: i.intervalStart, intervalEnd: end, device: i.device, revision: i.revision, quality: i.quality, exportWh: i.exportWh },
         new Date(this.clock.now()),
       );
-      await this.settleInterval(tx, emit, i.owner, i.intervalStart);
     });
+    if (!fresh) return;
+    try {
+      await this.uow.run((tx, emit) => this.settleInterval(tx, emit, i.owner, i.intervalStart));
+    } catch (error) {
+      this.logger.warn(`settling ${i.owner}'s interval ${i.intervalStart.toISOString()} failed, left to the sweep: ${(error as Error).message}`);
+    }
   }
 
   /** Settles every interval that is due now (the sweeper); returns how many settled. */
