@@ -252,6 +252,42 @@ describe('settlement of energy deliveries through the gateway', () => {
     expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true });
   });
 
+  it('gives an unfunded trade no energy, and settles a trade that arrives after its interval against the export left', async () => {
+    let start = nextIntervalStartMs(Date.now());
+    if (start - Date.now() < MIN) start = nextIntervalStartMs(start);
+    const intervalStart = new Date(start).toISOString();
+    const seller = await household('sells twice');
+    const broke = await sys.participant('household', 'no money');
+    const funded = await sys.participant('household', 'funded');
+    await deposit(funded.did, 1_000_000n);
+    // First come: a buyer with no money (its trade is unfunded), then a funded one.
+    const sell = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000' }, seller);
+    expect(sell.status).toBe(201);
+    const first = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: broke.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '250000' }, broke);
+    await eventually(async () => (await api('GET', `/v1/energy/trades/${first.body.trades[0].id}`, undefined, broke)).body.trade.status === 'unfunded', 30_000, 'the first trade to be unfunded');
+    const second = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: funded.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '250000' }, funded);
+    await eventually(async () => (await api('GET', `/v1/energy/trades/${second.body.trades[0].id}`, undefined, funded)).body.trade.status === 'committed', 30_000, 'the second trade to be held');
+    // 1 kWh exported: all of it goes to the funded trade.
+    await finalize(seller, start, 'measured', 1_000n);
+    await eventually(async () => (await tradeRow(second.body.trades[0].id))?.state === 'settled', 30_000, 'the funded trade to settle');
+    expect(await tradeRow(first.body.trades[0].id)).toEqual({ state: 'unfunded', rule: null, delivered_wh: null });
+    expect(await tradeRow(second.body.trades[0].id)).toEqual({ state: 'settled', rule: 'measured', delivered_wh: '1000' });
+    expect(await account(seller.did)).toEqual({ balance: 178_200n, pending: 0n });
+
+    // A trade settlement learns of after its interval was settled gets what export is left:
+    // here the interval's 1.2 kWh, of which the earlier trade took 1 kWh.
+    const other = await household('interval first');
+    const buyer = await sys.participant('household', 'late buyer');
+    await deposit(buyer.did, 1_000_000n);
+    await finalize(other, start, 'measured', 1_200n);
+    await eventually(async () => (await query(sys.db.url, `SELECT 1 FROM settlement.energy_interval WHERE seller = $1 AND state = 'settled'`, [other.did])).length === 1, 30_000, 'the empty interval to settle');
+    const t1 = await trade(other, buyer, intervalStart, 1_000n);
+    const t2 = await trade(other, buyer, intervalStart, 1_000n);
+    await eventually(async () => (await tradeRow(t1.id))?.state === 'settled' && (await tradeRow(t2.id))?.state === 'settled', 30_000, 'the late trades to settle');
+    expect([(await tradeRow(t1.id))!.delivered_wh, (await tradeRow(t2.id))!.delivered_wh].map(Number).sort((a, b) => a - b)).toEqual([200, 1000]);
+    expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('nets each participant\'s day into one payout, once', async () => {
     const days = (await query<{ day: string }>(sys.db.url, `SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM settlement.transfer WHERE code LIKE 'energy.%' ORDER BY 1`)).map((d) => d.day);
     expect(days.length).toBeGreaterThan(0);

@@ -52,6 +52,7 @@ describe('the simulated neighbourhood and city (headless)', () => {
       expect(await done).toBe(true);
     } finally {
       await sim.stop();
+      if (process.env.SIM_DEBUG) for (const [app, p] of sys.processes) process.stderr.write(`--- ${app}\n${p.output().slice(-4000)}\n`);
     }
     expect(lines.filter((l) => /\[sim\] time .* step \d+\/12$/.test(l))).toHaveLength(12);
 

@@ -19,6 +19,8 @@ export const settlementConfig = z.object({
   UNPROVEN_TIMEOUT_MS: intFromEnv(0, 30 * 86_400_000, 48 * 3_600_000),
   /** How often intervals whose settlement waits (for proof, or for a hold) are looked at again. */
   DELIVERY_SWEEP_MS: intFromEnv(50, 600_000, 2_000),
+  /** A recorded trade whose hold has not appeared after this long (real time) settles as unfunded. */
+  HOLD_WAIT_MS: intFromEnv(1_000, 86_400_000, 600_000),
   /** `on`: once a (business-time) day is over, pay each participant its net for the day (one payout each). */
   DAILY_PAYOUTS: z.enum(['on', 'off']).default('off'),
 });

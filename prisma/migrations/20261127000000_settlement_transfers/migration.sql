@@ -41,8 +41,6 @@ ALTER TABLE "settlement"."transfer" ADD CONSTRAINT "transfer_posted_within_pendi
     CHECK ("posted_amount_micro" >= 0 AND "posted_amount_micro" <= "amount_micro" AND ("kind" = 'pending' OR "posted_amount_micro" = 0));
 ALTER TABLE "settlement"."transfer" ADD CONSTRAINT "transfer_resolution_names_pending"
     CHECK (("kind" IN ('post', 'void')) = ("pending_id" IS NOT NULL));
-ALTER TABLE "settlement"."transfer" ADD CONSTRAINT "transfer_pending_fkey"
-    FOREIGN KEY ("pending_id") REFERENCES "settlement"."transfer"("id");
 -- A pending transfer is posted or voided at most once.
 CREATE UNIQUE INDEX "transfer_one_resolution_per_pending" ON "settlement"."transfer"("pending_id") WHERE "pending_id" IS NOT NULL;
 -- The timeout sweeper's query.
@@ -56,6 +54,13 @@ ALTER TABLE "settlement"."transfer" DROP CONSTRAINT "transfer_credit_account_fke
 CREATE TRIGGER "account_never_deleted" BEFORE DELETE ON "settlement"."account"
     FOR EACH ROW EXECUTE FUNCTION "settlement"."refuse_change"();
 CREATE TRIGGER "account_no_truncate" BEFORE TRUNCATE ON "settlement"."account"
+    FOR EACH STATEMENT EXECUTE FUNCTION "settlement"."refuse_change"();
+-- For the same reason a post or void names its pending transfer without a foreign key: the
+-- engine names only transfers it read under their accounts' locks, and transfers are never
+-- deleted either (a pending one only changes state).
+CREATE TRIGGER "transfer_never_deleted" BEFORE DELETE ON "settlement"."transfer"
+    FOR EACH ROW EXECUTE FUNCTION "settlement"."refuse_change"();
+CREATE TRIGGER "transfer_no_truncate" BEFORE TRUNCATE ON "settlement"."transfer"
     FOR EACH STATEMENT EXECUTE FUNCTION "settlement"."refuse_change"();
 
 -- ---------------------------------------------------------------- system accounts
@@ -125,3 +130,5 @@ CREATE TABLE "settlement"."energy_interval" (
 CREATE INDEX "energy_interval_waiting_idx" ON "settlement"."energy_interval"("interval_end") WHERE "state" = 'waiting';
 
 GRANT SELECT, INSERT, UPDATE ON "settlement"."energy_trade", "settlement"."energy_interval" TO ampool_settlement;
+-- Accounts and transfers are never deleted: the service's role may not even ask.
+REVOKE DELETE, TRUNCATE ON "settlement"."account", "settlement"."transfer" FROM ampool_settlement;

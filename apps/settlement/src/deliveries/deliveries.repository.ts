@@ -107,13 +107,22 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Trade events the hold consumer has already handled (so a missing hold means it was refused). */
-  async holdsDecided(tx: Tx, consumer: string, eventIds: string[]): Promise<Set<string>> {
+  /**
+   * Of these trade events, the ones whose hold is decided: the hold consumer has handled them
+   * (so a missing hold was refused), or settlement recorded the trade more than `waitMs` ago
+   * (real time) and no hold ever came.
+   */
+  async holdsDecided(tx: Tx, holdConsumer: string, tradeConsumer: string, eventIds: string[], waitMs: number): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
     const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT event_id::text AS id FROM settlement.processed_event WHERE consumer = $1 AND event_id = ANY($2::uuid[])`,
-      consumer,
+      `SELECT e.id::text AS id FROM unnest($2::uuid[]) AS e(id)
+       WHERE EXISTS (SELECT 1 FROM settlement.processed_event p WHERE p.consumer = $1 AND p.event_id = e.id)
+          OR EXISTS (SELECT 1 FROM settlement.processed_event p WHERE p.consumer = $3 AND p.event_id = e.id
+                     AND p.processed_at < CURRENT_TIMESTAMP - make_interval(secs => $4::double precision / 1000))`,
+      holdConsumer,
       eventIds,
+      tradeConsumer,
+      waitMs,
     );
     return new Set(rows.map((r) => r.id));
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DeliverySettled,
   DURABLE_CONSUMERS,
@@ -46,12 +46,15 @@ type IntervalEvent = EventEnvelope<EventData<typeof IntervalFinalized>> | EventE
  * metering finalizes or corrects it, and then settles the seller's trades of that interval
  * with @ampool/settlement's `deliveryDecision` and `settleDeliveries` (docs/settlement.md):
  * the trade's pending hold is posted (the delivered part) or voided, and the fees, the
- * shortfall and the penalty move as transfers of their own — all in the transaction that
- * marks the event processed, so a redelivered or replayed event never settles twice (and the
- * unique (reference, code) index on transfers would refuse it if it tried).
+ * shortfall and the penalty move as transfers of their own, in one transaction under the
+ * interval's row lock and only while the interval still waits, so a redelivered or replayed
+ * event never settles twice (and the unique (reference, code) index on transfers would refuse
+ * it if it tried).
  */
 @Injectable()
 export class DeliveriesService {
+  private readonly logger = new Logger(DeliveriesService.name);
+
   constructor(
     private readonly repo: DeliveriesRepository,
     private readonly transfers: TransfersRepository,
@@ -72,17 +75,27 @@ export class DeliveriesService {
     });
   }
 
+  /**
+   * Records metering's word on an interval (once per event), then settles it in a transaction
+   * of its own: an interval that cannot settle yet, or whose settlement fails, stays recorded
+   * and waiting for the sweep, instead of taking the event down with it.
+   */
   async recordInterval(consumer: string, event: IntervalEvent): Promise<void> {
     const i = event.data;
-    await this.uow.runOnce(consumer, event.id, async (tx, emit) => {
+    const fresh = await this.uow.runOnce(consumer, event.id, async (tx) => {
       const end = new Date(i.intervalStart.getTime() + i.intervalMinutes * 60_000);
       await this.repo.upsertInterval(
         tx,
         { seller: i.owner, intervalStart: i.intervalStart, intervalEnd: end, device: i.device, revision: i.revision, quality: i.quality, exportWh: i.exportWh },
         new Date(this.clock.now()),
       );
-      await this.settleInterval(tx, emit, i.owner, i.intervalStart);
     });
+    if (!fresh) return;
+    try {
+      await this.uow.run((tx, emit) => this.settleInterval(tx, emit, i.owner, i.intervalStart));
+    } catch (error) {
+      this.logger.warn(`settling ${i.owner}'s interval ${i.intervalStart.toISOString()} failed, left to the sweep: ${(error as Error).message}`);
+    }
   }
 
   /** Settles every interval that is due now (the sweeper); returns how many settled. */
@@ -90,8 +103,12 @@ export class DeliveriesService {
     const due = await this.uow.run((tx) => this.repo.due(tx, new Date(this.clock.now()), this.config.UNPROVEN_TIMEOUT_MS, limit));
     let settled = 0;
     for (const d of due) {
-      const done = await this.uow.run((tx, emit) => this.settleInterval(tx, emit, d.seller, d.intervalStart));
-      if (done) settled++;
+      try {
+        if (await this.uow.run((tx, emit) => this.settleInterval(tx, emit, d.seller, d.intervalStart))) settled++;
+      } catch (error) {
+        // One interval that cannot settle must not hold up the others behind it.
+        this.logger.warn(`settling ${d.seller}'s interval ${d.intervalStart.toISOString()} failed: ${(error as Error).message}`);
+      }
     }
     return settled;
   }
@@ -114,16 +131,18 @@ export class DeliveriesService {
     for (const h of await this.transfers.findByReference(tx, TRADE_REFERENCE, open.map((t) => t.tradeId))) {
       if (h.code === HOLD_CODE && h.kind === 'pending') holds.set(h.referenceId!, h);
     }
-    // A trade without a hold is unfunded once the hold consumer has seen its event (or long
-    // after the interval); until then the interval waits, so first come stays first served.
-    const decided = await this.repo.holdsDecided(tx, TradeHoldsConsumerName, open.filter((t) => !holds.has(t.tradeId)).map((t) => t.eventId));
-    const giveUp = now >= interval.intervalEnd.getTime() + this.config.UNPROVEN_TIMEOUT_MS;
+    // A trade without a hold is unfunded once the hold consumer has handled its event (or no
+    // hold came within HOLD_WAIT_MS of recording the trade); until then the interval waits, so
+    // first come stays first served.
+    const decided = await this.repo.holdsDecided(
+      tx, TradeHoldsConsumerName, DURABLE_CONSUMERS.settlementEnergyTrades.durable, open.filter((t) => !holds.has(t.tradeId)).map((t) => t.eventId), this.config.HOLD_WAIT_MS,
+    );
     const unfunded: EnergyTradeRow[] = [];
     const ready: EnergyTradeRow[] = [];
     for (const t of open) {
       const hold = holds.get(t.tradeId);
       if (hold?.state === 'pending') ready.push(t);
-      else if (hold || decided.has(t.eventId) || giveUp) unfunded.push(t);
+      else if (hold || decided.has(t.eventId)) unfunded.push(t);
       else return false;
     }
 

@@ -41,7 +41,8 @@ describe('the transfer engine on PostgreSQL', () => {
     const deposit = { id: randomUUID(), kind: 'single' as const, debitAccountId: bank, creditAccountId: a, amount: 1_000n, code: 'deposit' };
     await run([[deposit, { id: hold, kind: 'pending', debitAccountId: a, creditAccountId: b, amount: 600n, code: 'hold' }]], 1_000);
     const posted = randomUUID();
-    await run([[{ id: posted, kind: 'post', pendingId: hold, amount: 100n, code: 'delivery' }]], 1_001);
+    const open3 = randomUUID();
+    await run([[{ id: posted, kind: 'post', pendingId: hold, amount: 100n, code: 'delivery' }, { id: open3, kind: 'pending', debitAccountId: a, creditAccountId: b, amount: 50n, code: 'hold' }]], 1_001);
     const before = [await totals(a), await totals(b)];
     const other = randomUUID();
     const cases: [TransferRequest, string][] = [
@@ -49,7 +50,8 @@ describe('the transfer engine on PostgreSQL', () => {
       [{ id: randomUUID(), kind: 'single', debitAccountId: a, creditAccountId: b, amount: 0n, code: 'x' }, 'AMOUNT_INVALID'],
       [{ id: randomUUID(), kind: 'single', debitAccountId: a, creditAccountId: b, amount: -5n, code: 'x' }, 'AMOUNT_INVALID'],
       [{ id: randomUUID(), kind: 'single', debitAccountId: a, creditAccountId: b, amount: 1n << 63n, code: 'x' }, 'AMOUNT_INVALID'],
-      [{ id: randomUUID(), kind: 'single', debitAccountId: a, creditAccountId: b, amount: 901n, code: 'x' }, 'INSUFFICIENT_FUNDS'],
+      [{ id: randomUUID(), kind: 'single', debitAccountId: a, creditAccountId: b, amount: 851n, code: 'x' }, 'INSUFFICIENT_FUNDS'],
+      [{ id: randomUUID(), kind: 'post', pendingId: open3, amount: 51n, code: 'x' }, 'EXCEEDS_PENDING_AMOUNT'],
       [{ id: randomUUID(), kind: 'post', pendingId: hold, amount: 1n, code: 'x' }, 'PENDING_ALREADY_POSTED'],
       [{ id: randomUUID(), kind: 'void', pendingId: hold, code: 'x' }, 'PENDING_ALREADY_POSTED'],
       [{ id: deposit.id, kind: 'single', debitAccountId: bank, creditAccountId: a, amount: 999n, code: 'deposit' }, 'ID_CONFLICT'],
@@ -99,7 +101,7 @@ describe('the transfer engine on PostgreSQL', () => {
     expect((await checkInvariants(prisma, 3)).problems).toEqual([]);
   });
 
-  it('refuses, in the database itself, an overdraft the code would let through', async () => {
+  it('refuses, in the database itself, an overdraft the code would let through, a post beyond its hold, and deleting accounts or transfers', async () => {
     const owner = 'raw-3';
     await open(owner);
     await expect(prisma.$executeRawUnsafe(`UPDATE settlement.account SET debits_pending_micro = 1 WHERE owner = $1`, owner)).rejects.toThrow(/account_no_overdraft/);
@@ -109,6 +111,10 @@ describe('the transfer engine on PostgreSQL', () => {
          SELECT gen_random_uuid(), 'pending', a.id, b.id, 5, 'x', 'posted', 'h', 6 FROM settlement.account a, settlement.account b WHERE a.owner = 'raw-3' AND b.owner = 'bank-1'`,
       ),
     ).rejects.toThrow(/transfer_posted_within_pending/);
+    // Transfers name accounts and pending transfers without foreign keys: neither can ever go away.
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM settlement.account WHERE owner = $1`, owner)).rejects.toThrow(/append-only|refused/);
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM settlement.transfer`)).rejects.toThrow(/append-only|refused/);
+    await expect(prisma.$executeRawUnsafe(`TRUNCATE settlement.transfer CASCADE`)).rejects.toThrow(/append-only/);
   });
 
   it('voids pending transfers whose timeout passed, once', async () => {

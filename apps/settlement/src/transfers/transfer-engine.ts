@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransferBook, type Transfer, type TransferRequest, type TransferResult } from '@ampool/settlement';
 import type { Tx } from '@ampool/persistence';
-import { TransfersRepository, type LockedAccount, type StoredTransfer, type TransferReference } from './transfers.repository';
+import { TransfersRepository, type LockedAccount, type TransferReference } from './transfers.repository';
 
 /** What one engine pass did, for the caller to report or emit events about. */
 export interface EngineOutcome {
@@ -32,16 +32,14 @@ export class TransferEngine {
   ): Promise<EngineOutcome> {
     const requests = groups.flat();
     const pendingIds = requests.flatMap((r) => (r.pendingId ? [r.pendingId] : []));
-    // The pending transfers' accounts must be locked too: read them first (unlocked), lock,
-    // then read the transfers again — whoever changes a pending transfer holds its accounts' locks.
-    const before = pendingIds.length > 0 ? await this.repo.findTransfers(tx, pendingIds) : new Map<string, StoredTransfer>();
     const owners = new Set<string>();
     for (const r of requests) {
       if (r.debitAccountId) owners.add(r.debitAccountId);
       if (r.creditAccountId) owners.add(r.creditAccountId);
     }
-    for (const t of before.values()) owners.add(t.debitAccountId).add(t.creditAccountId);
-    const accounts = await this.repo.lockAccounts(tx, owners);
+    // The pending transfers' accounts are locked too (found by the same statement); the
+    // transfers are read after the locks: whoever changes a pending transfer holds them.
+    const accounts = await this.repo.lockAccounts(tx, owners, pendingIds);
     const transfers = await this.repo.findTransfers(tx, [...requests.map((r) => r.id), ...pendingIds]);
 
     const book = new TransferBook({ account: (id) => accounts.get(id)?.account, transfer: (id) => transfers.get(id) }, nowMs);
@@ -58,8 +56,7 @@ export class TransferEngine {
   /** Voids the given pending transfers whose timeout has passed at `nowMs`. */
   async expire(tx: Tx, ids: string[], nowMs: number): Promise<Transfer[]> {
     if (ids.length === 0) return [];
-    const before = await this.repo.findTransfers(tx, ids);
-    const accounts = await this.repo.lockAccounts(tx, [...before.values()].flatMap((t) => [t.debitAccountId, t.creditAccountId]));
+    const accounts = await this.repo.lockAccounts(tx, [], ids);
     const transfers = await this.repo.findTransfers(tx, ids);
     const book = new TransferBook({ account: (id) => accounts.get(id)?.account, transfer: (id) => transfers.get(id) }, nowMs);
     const expired = book.expire(ids);

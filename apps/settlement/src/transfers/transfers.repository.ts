@@ -112,17 +112,23 @@ export class TransfersRepository {
   }
 
   /**
-   * Locks the accounts of `owners` for the rest of the transaction, always in row-id order, so
-   * two transactions over the same accounts wait for each other instead of deadlocking.
+   * Locks the accounts of `owners`, and the accounts of the transfers `pendingIds` name, for the
+   * rest of the transaction — always in row-id order, so two transactions over the same
+   * accounts wait for each other instead of deadlocking.
    */
-  async lockAccounts(tx: Tx, owners: Iterable<string>): Promise<Map<string, LockedAccount>> {
+  async lockAccounts(tx: Tx, owners: Iterable<string>, pendingIds: string[] = []): Promise<Map<string, LockedAccount>> {
     const list = [...new Set(owners)];
-    if (list.length === 0) return new Map();
+    if (list.length === 0 && pendingIds.length === 0) return new Map();
     const rows = await tx.$queryRawUnsafe<{ id: string; owner: string; kind: string; cp: bigint; dp: bigint; cpe: bigint; dpe: bigint; may: boolean }[]>(
       `SELECT id::text AS id, owner, kind, credits_posted_micro AS cp, debits_posted_micro AS dp,
               credits_pending_micro AS cpe, debits_pending_micro AS dpe, may_overdraw AS may
-       FROM settlement.account WHERE owner = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+       FROM settlement.account
+       WHERE owner = ANY($1::text[])
+          OR id IN (SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM settlement.transfer t
+                    WHERE $2 <> '' AND t.id = ANY(string_to_array($2, ',')::uuid[]))
+       ORDER BY id FOR UPDATE`,
       list,
+      [...new Set(pendingIds)].join(','),
     );
     return new Map(
       rows.map((r) => [
