@@ -5,8 +5,10 @@ import {
   BootstrapError,
   ensureEnvironment,
   localDataDir,
+  prepareLedgerMembers,
   repoRoot,
   startApp,
+  startValidators,
   ensureServiceLogins,
   tcpAnswers,
   type Environment,
@@ -80,7 +82,13 @@ async function main(): Promise<void> {
   };
   say(`starting ${BACKEND.length} services…`);
   const t0 = Date.now();
-  started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, envFor(app), { onOutput: passThrough })))));
+  // The ledger is three validators; their keys and genesis stay under .ampool/ledger (made once, never committed).
+  const ledgerMembers = prepareLedgerMembers(join(localDataDir(root), 'ledger'), { keys: 'random', chainId: 'ampool-demo' });
+  started.push(
+    ...(await Promise.all(
+      BACKEND.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app), { onOutput: passThrough }) : startApp(app, envFor(app), { onOutput: passThrough }))),
+    )),
+  );
   started.push(await startApp('gateway', { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, PORT: String(port) }, { onOutput: passThrough }));
   say(`${started.map((p) => (p.app === 'gateway' ? 'gateway' : APP_SERVICE[p.app as ServiceApp])).join(', ')} healthy in ${Date.now() - t0} ms`);
   say(`dashboard: http://127.0.0.1:${port}/   (API under /v1, health at /health/services)`);

@@ -24,6 +24,10 @@ import {
   DeviceRegister,
   DURABLE_CONSUMERS,
   EntryGet,
+  EntryProof,
+  ConsistencyProof,
+  BlockGet,
+  LedgerStatus,
   Health,
   IntervalList,
   KeyResolve,
@@ -87,6 +91,8 @@ interface UserNeeds {
   buckets: string[];
   /** Key-value buckets it may read and watch, but not write. */
   readsBuckets?: string[];
+  /** Streams it reads in order with ordered (ephemeral) consumers: the ledger validators. */
+  readsInOrder?: StreamDefinition[];
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -95,6 +101,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
+  EntryProof, ConsistencyProof, BlockGet, LedgerStatus,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 
@@ -112,7 +119,15 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
   rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  ledger: {
+    publishes: [STREAMS.ledger, STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
+    calls: [],
+    serves: true,
+    listens: [],
+    buckets: [],
+    readsBuckets: [CLOCK_BUCKET],
+    readsInOrder: [STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
+  },
   simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [CLOCK_BUCKET] },
 };
 
@@ -155,6 +170,13 @@ export function permissionsOf(user: NatsUser): Permissions {
       `$JS.API.CONSUMER.INFO.KV_${b}.>`,
       `$JS.API.CONSUMER.DELETE.KV_${b}.>`,
       `$JS.FC.KV_${b}.>`,
+    ]),
+    ...(needs.readsInOrder ?? []).flatMap((st) => [
+      `$JS.API.CONSUMER.CREATE.${st.name}`,
+      `$JS.API.CONSUMER.CREATE.${st.name}.>`,
+      `$JS.API.CONSUMER.INFO.${st.name}.>`,
+      `$JS.API.CONSUMER.DELETE.${st.name}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${st.name}.>`,
     ]),
     ...consumers.flatMap((c) => {
       const stream = streamForSubject(c.contract.subject)!.name;
