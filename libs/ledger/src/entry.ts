@@ -73,7 +73,11 @@ export type EntryCheck = { ok: true; entry: SignedEntry; subjectId: string | nul
  */
 export function checkEntry(chainId: string, membership: MembershipView, maxPayloadBytes: number, data: Uint8Array): EntryCheck {
   // Room for the fixed fields around the payload (and JSON escaping of it).
-  if (data.length > maxPayloadBytes * 2 + 1024) return { ok: false, code: 'TOO_LARGE', detail: `${data.length} bytes`, entryId: null };
+  if (data.length > maxPayloadBytes * 2 + 1024) {
+    // Not parsed at all; the id is named when the message starts like an entry (its first key, in canonical JSON).
+    const id = /^\{"id":"([0-9a-f-]{36})"/.exec(new TextDecoder().decode(data.subarray(0, 64)))?.[1] ?? null;
+    return { ok: false, code: 'TOO_LARGE', detail: `${data.length} bytes`, entryId: id };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));

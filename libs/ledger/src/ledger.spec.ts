@@ -114,11 +114,12 @@ describe('the permissioned ledger core', () => {
     const stranger = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: trade(), submitter: 'stranger' }, secretOf('stranger'));
     const unknown = { ...relay(), type: 'energy.gift' };
     const personal = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), buyerName: 'Alice' }, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
-    const huge = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), zone: 'x'.repeat(20_000) }, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
+    const huge = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), zone: 'x'.repeat(40_000) }, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
     const tampered = { ...relay(), payload: entryJson(good).slice(0, 10) };
     const { blocks, refusals } = run(freshEngine(genesis), streamOf([good, badSig, wrongSigner, stranger, unknown as SignedEntry, personal, huge, tampered, 'not json', good, { tick: 1 }]));
     expect(refusals.map((r) => r.code)).toEqual(['BAD_SIGNATURE', 'UNAUTHORIZED', 'UNAUTHORIZED', 'UNKNOWN_TYPE', 'BAD_SCHEMA', 'TOO_LARGE', 'HASH_MISMATCH', 'BAD_SCHEMA', 'DUPLICATE']);
     expect(refusals.map((r) => r.streamSeq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(refusals[5]!.entryId).toBe(huge.id);
     expect(blocks.flatMap((b) => b.entries.map((e) => e.entry.id))).toEqual([good.id]);
   });
 

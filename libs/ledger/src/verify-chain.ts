@@ -51,7 +51,11 @@ export class ChainVerifier {
     return this.log.size;
   }
 
-  check(block: StoredBlock): ChainProblem | null {
+  /**
+   * Checks the next block. With `requireQuorum: false` (blocks a validator holds above its
+   * last final one) the signatures are still judged, but a missing quorum is not a problem.
+   */
+  check(block: StoredBlock, options: { requireQuorum?: boolean } = {}): ChainProblem | null {
     const height = this.expectedHeight;
     if (block.height !== height) return { height, message: block.height > height ? `block ${height} is missing (next stored block is ${block.height})` : `block ${block.height} appears twice` };
     let header: BlockHeader;
@@ -91,7 +95,7 @@ export class ChainVerifier {
       else if (v.headerHash !== block.headerHash) this.refusedVotes.push({ height, validator: v.validator, reason: 'signed a different header' });
     }
     const quorum = hasQuorum(this.genesis.chainId, this.membership, height, block.headerHash, block.votes);
-    if (!quorum.final) return { height, message: `only ${quorum.signers.length} valid signature(s) (${quorum.signers.join(', ') || 'none'}), quorum is ${this.membership.quorum}` };
+    if (!quorum.final && options.requireQuorum !== false) return { height, message: `only ${quorum.signers.length} valid signature(s) (${quorum.signers.join(', ') || 'none'}), quorum is ${this.membership.quorum}` };
     if (nextMembership) this.membership = nextMembership;
     this.previousHash = block.headerHash;
     this.expectedHeight++;
