@@ -1,6 +1,6 @@
 import { CompactMerkleRange, hex, leafHash, rootHash, type SubtreeNode } from '@ampool/crypto';
 import { headerHash, headerJson, type BlockHeader } from './block';
-import { checkEntry, entryBytes, entryJson, type RefusalCode, type SignedEntry } from './entry';
+import { checkEntry, entryBytes, entryJson, type RefusalCode, type SignatureCheck, type SignedEntry } from './entry';
 import { membershipChangePayload } from './entry-schemas';
 import { isMembershipChangeApproved, MembershipView, type Genesis, type Membership } from './genesis';
 
@@ -118,7 +118,7 @@ export class ChainEngine {
    * Processes the next stream message. `isRecorded(id)` tells whether an entry id is already
    * in a stored block. Returns the blocks this message closed and the refusal it caused.
    */
-  process(msg: StreamMessage, isRecorded: (id: string) => boolean): { blocks: ClosedBlock[]; refusal?: Refusal } {
+  process(msg: StreamMessage, isRecorded: (id: string) => boolean, verify?: SignatureCheck): { blocks: ClosedBlock[]; refusal?: Refusal } {
     if (msg.seq <= this.streamSeq) return { blocks: [] };
     const blocks: ClosedBlock[] = [];
     if (this.open.length > 0 && msg.timestampMs - this.openFirstMs >= this.genesis.blocks.maxAgeMs) {
@@ -130,7 +130,7 @@ export class ChainEngine {
       if (this.open.length > 0 && height === this.openHeight) blocks.push(this.cut(msg.seq));
       return { blocks };
     }
-    const verdict = checkEntry(this.genesis.chainId, this.membership, this.genesis.maxPayloadBytes, msg.data);
+    const verdict = checkEntry(this.genesis.chainId, this.membership, this.genesis.maxPayloadBytes, msg.data, verify);
     this.streamSeq = msg.seq;
     if (!verdict.ok) return { blocks, refusal: { streamSeq: msg.seq, entryId: verdict.entryId, code: verdict.code, detail: verdict.detail } };
     const { entry } = verdict;

@@ -63,6 +63,9 @@ export function entryLeafHash(e: SignedEntry): Uint8Array {
 export const REFUSAL_CODES = ['TOO_LARGE', 'BAD_SCHEMA', 'UNKNOWN_TYPE', 'HASH_MISMATCH', 'UNAUTHORIZED', 'BAD_SIGNATURE', 'DUPLICATE', 'MEMBERSHIP_NOT_APPROVED'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
+/** The one Ed25519 rule (@ampool/crypto's `verifyEd25519`), or a cache of its verdicts computed ahead. */
+export type SignatureCheck = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
 export type EntryCheck = { ok: true; entry: SignedEntry; subjectId: string | null; parsedPayload: unknown } | { ok: false; code: RefusalCode; detail: string; entryId: string | null };
 
 /**
@@ -71,7 +74,7 @@ export type EntryCheck = { ok: true; entry: SignedEntry; subjectId: string | nul
  * validator reaches the same verdict (Ed25519 is the one strict rule of @ampool/crypto).
  * Duplicates are checked by the caller (it knows the history).
  */
-export function checkEntry(chainId: string, membership: MembershipView, maxPayloadBytes: number, data: Uint8Array): EntryCheck {
+export function checkEntry(chainId: string, membership: MembershipView, maxPayloadBytes: number, data: Uint8Array, verify: SignatureCheck = verifyEd25519): EntryCheck {
   // Room for the fixed fields around the payload (and JSON escaping of it).
   if (data.length > maxPayloadBytes * 2 + 1024) {
     // Not parsed at all; the id is named when the message starts like an entry (its first key, in canonical JSON).
@@ -104,7 +107,7 @@ export function checkEntry(chainId: string, membership: MembershipView, maxPaylo
   if (!parsed.success) return { ok: false, code: 'BAD_SCHEMA', detail: `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, entryId: e.id };
   const key = membership.submitterKey(e.submitter, type);
   if (!key) return { ok: false, code: 'UNAUTHORIZED', detail: `${e.submitter} may not submit ${type}`, entryId: e.id };
-  if (!verifyEd25519(key, entrySigningMessage(chainId, { ...e, type }), fromHex(e.signature))) {
+  if (!verify(key, entrySigningMessage(chainId, { ...e, type }), fromHex(e.signature))) {
     return { ok: false, code: 'BAD_SIGNATURE', detail: `signature of ${e.submitter} does not verify`, entryId: e.id };
   }
   const entry: SignedEntry = { ...e, type };

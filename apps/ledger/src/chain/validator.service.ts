@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EntryCommitted, STREAMS } from '@ampool/contracts';
-import { bytesEqual, CompactMerkleRange, didKeyFromPublicKey, publicKeyFromSecret } from '@ampool/crypto';
+import { bytesEqual, CompactMerkleRange, didKeyFromPublicKey, fromHex, publicKeyFromSecret, verifyEd25519, verifyEd25519Async } from '@ampool/crypto';
 import {
   blockVoteSchema,
   ChainEngine,
   derivedUuidV7,
+  entrySigningMessage,
   genesisHash,
   hasQuorum,
   isValidVote,
@@ -16,6 +17,7 @@ import {
   TICK_SUBJECT,
   type BlockVote,
   type ClosedBlock,
+  type EntryTypeName,
   type Genesis,
   type Refusal,
   type StreamMessage,
@@ -34,6 +36,10 @@ const BUFFER_MAX = 20_000;
 const PENDING_VOTES_MAX = 10_000;
 
 const decoder = new TextDecoder();
+
+function verdictKey(key: Uint8Array, message: Uint8Array, signature: Uint8Array): string {
+  return `${Buffer.from(key).toString('base64')}|${Buffer.from(signature).toString('base64')}|${Buffer.from(message).toString('base64')}`;
+}
 
 /**
  * One validator. It reads the submit stream in order from where its stored chain ends,
@@ -206,11 +212,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
       const match = /"id":"([0-9a-f-]{36})"/.exec(decoder.decode(m.data.subarray(0, 200)));
       if (match) ids.push(match[1]!);
     }
-    const recorded = await this.store.recordedIds(ids);
+    const [recorded, verdicts] = await Promise.all([this.store.recordedIds(ids), this.verifyAhead(msgs)]);
+    const verify = (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => verdicts.get(verdictKey(key, message, signature)) ?? verifyEd25519(key, message, signature);
     const refusals: Refusal[] = [];
     for (const m of msgs) {
       const msg: StreamMessage = { seq: m.seq, timestampMs: Number(m.timestampNanos / 1_000_000n), subject: m.subject, data: m.data };
-      const out = this.engine.process(msg, (id) => recorded.has(id));
+      const out = this.engine.process(msg, (id) => recorded.has(id), verify);
       if (out.refusal) refusals.push(out.refusal);
       for (const block of out.blocks) {
         await this.store.recordRefusals(refusals.splice(0));
@@ -220,6 +227,36 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     }
     await this.store.recordRefusals(refusals);
     if (refusals.length > 0) this.logger.warn(`refused ${refusals.length} submission(s): ${[...new Set(refusals.map((r) => r.code))].join(', ')}`);
+  }
+
+  /**
+   * Verifies the batch's signatures on libuv's thread pool while the database is asked for
+   * duplicates; the engine then takes these verdicts (the same rule, `verifyEd25519Async`)
+   * instead of verifying one by one on the event loop. Anything not prepared here (a
+   * malformed entry, a key a membership change brings) is verified in line as before.
+   */
+  private async verifyAhead(msgs: JsMsg[]): Promise<Map<string, boolean>> {
+    const verdicts = new Map<string, boolean>();
+    const membership = this.engine.currentMembership;
+    const jobs: Promise<void>[] = [];
+    for (const m of msgs) {
+      if (m.subject === TICK_SUBJECT) continue;
+      let e: { id?: unknown; type?: unknown; payloadHash?: unknown; submitter?: unknown; signature?: unknown };
+      try {
+        e = JSON.parse(decoder.decode(m.data)) as typeof e;
+      } catch {
+        continue;
+      }
+      if (typeof e.id !== 'string' || typeof e.type !== 'string' || typeof e.payloadHash !== 'string' || typeof e.submitter !== 'string' || typeof e.signature !== 'string') continue;
+      if (!/^[0-9a-f]{128}$/.test(e.signature)) continue;
+      const key = membership.submitterKey(e.submitter, e.type);
+      if (!key) continue;
+      const message = entrySigningMessage(this.genesis.chainId, { id: e.id, type: e.type as EntryTypeName, payloadHash: e.payloadHash, submitter: e.submitter });
+      const signature = fromHex(e.signature);
+      jobs.push(verifyEd25519Async(key, message, signature).then((ok) => void verdicts.set(verdictKey(key, message, signature), ok)));
+    }
+    await Promise.all(jobs);
+    return verdicts;
   }
 
   private async storeAndSign(block: ClosedBlock): Promise<void> {
