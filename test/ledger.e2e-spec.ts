@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { signingWith, type Credentials } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { entryJson, signEntry, signHeader, SUBMIT_SUBJECT, type SignedEntry } from '@ampool/ledger';
+import { didKeyFromPublicKey, publicKeyFromSecret } from '@ampool/crypto';
+import { approveMembership, entryJson, labelledSecretKey, MembershipView, signEntry, signHeader, SUBMIT_SUBJECT, type Genesis, type SignedEntry } from '@ampool/ledger';
 import { eventually, query, repoRoot, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const SCHEMAS = ['ledger_v1', 'ledger_v2', 'ledger_v3'] as const;
@@ -212,6 +214,44 @@ describe('the permissioned ledger', () => {
     const [a, c] = await Promise.all([headers('ledger_v1'), headers('ledger_v3')]);
     const common = Math.min(a.length, c.length);
     expect(a.slice(0, common)).toEqual(c.slice(0, common));
+  });
+
+  it('changes the membership only through an entry approved by a quorum, and the verifier follows it', async () => {
+    const chainId = sys.ledgerMembers.chainId;
+    const genesis = JSON.parse(readFileSync(sys.ledgerMembers.genesisFile, 'utf8')) as Genesis;
+    const current = new MembershipView(genesis.membership);
+    const meteringKey = labelledSecretKey('e2e/metering');
+    const next = { ...genesis.membership, submitters: [...genesis.membership.submitters, { name: 'metering', did: didKeyFromPublicKey(publicKeyFromSecret(meteringKey)), types: ['energy.trade' as const] }] };
+    const fromMetering = () => signEntry(chainId, { id: uuidv7(), type: 'energy.trade', payload: JSON.parse(benchEntry().payload), submitter: 'metering' }, meteringKey);
+    const change = (approvers: string[]) =>
+      signEntry(
+        chainId,
+        { id: uuidv7(), type: 'ledger.membership', payload: { previousMembershipHash: current.hash, membership: next, approvals: approvers.map((v) => approveMembership(chainId, current.hash, next, v, sys.ledgerMembers.secretKeyOf(v))) }, submitter: 'grid-operator' },
+        sys.ledgerMembers.secretKeyOf('grid-operator'),
+      );
+    const early = fromMetering();
+    const lonely = change(['grid-operator']);
+    const approved = change(['grid-operator', 'auditor']);
+    await submit(early);
+    await submit(lonely);
+    await submit(approved);
+    const before = await finalLogSize('ledger_v1');
+    await eventually(async () => (await query(sys.db.url, `SELECT 1 FROM ledger_v1.entry WHERE id = $1`, [approved.id])).length === 1, 20_000, 'the change to be stored');
+    const late = fromMetering();
+    await submit(late);
+    await allFinal(before + 1);
+    for (const schema of SCHEMAS) {
+      const refused = await eventually(async () => {
+        const r = await query<{ entry_id: string; code: string }>(sys.db.url, `SELECT entry_id, code FROM ${schema}.refusal WHERE entry_id = ANY($1) ORDER BY stream_seq`, [[early.id, lonely.id]]);
+        return r.length === 2 ? r : undefined;
+      }, 20_000, `${schema} to refuse the early entry and the unapproved change`);
+      expect(refused).toEqual([{ entry_id: early.id, code: 'UNAUTHORIZED' }, { entry_id: lonely.id, code: 'MEMBERSHIP_NOT_APPROVED' }]);
+      await eventually(async () => (await query(sys.db.url, `SELECT 1 FROM ${schema}.entry WHERE id = $1`, [late.id])).length === 1, 20_000, `${schema} to accept the new submitter`);
+    }
+    await allFinal(await logSize('ledger_v1'));
+    const r = verify();
+    expect(r.out).toContain('ledger verified');
+    expect(r.code).toBe(0);
   });
 
   it('names the entry changed behind the database’s back, and a deleted block', async () => {
