@@ -106,7 +106,6 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     const jsm = await jetstreamManager(this.nc);
     await ensureStreams(jsm, [STREAMS.ledgerSubmit, STREAMS.ledgerVotes]);
     await this.store.insertMembership(this.store.pool, 1, this.genesis.membership);
-    for (const m of await this.store.memberships()) this.memberships.push({ fromHeight: m.fromHeight, view: new MembershipView(m.membership) });
     const first = await this.store.block(1);
     if (first && first.header.previousHeaderHash !== genesisHash(this.genesis)) {
       throw new Error(`schema ${this.settings.schema} holds a chain from another genesis: use a fresh database (or the genesis it was built from)`);
@@ -116,6 +115,32 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     if (last && streamLast < last.header.streamSeq) {
       throw new Error(`the submit stream ends at ${streamLast} but this chain was cut up to ${last.header.streamSeq}: the stream was recreated; use a fresh database`);
     }
+    await this.restore();
+    this.running = true;
+    this.loops.push(this.readLoop(STREAMS.ledgerSubmit.name, () => this.engine.position + 1, (msgs) => this.onSubmitted(msgs), () => this.restore()));
+    this.loops.push(this.readLoop(STREAMS.ledgerVotes.name, () => 1, (msgs) => this.onVotes(msgs)));
+    const every = Math.max(20, Math.floor(this.genesis.blocks.maxAgeMs / 2));
+    this.tickTimer = setInterval(() => void this.maybeTick(), every);
+    this.announce();
+    // Readiness of this one validator (all of them share the `ledger` health subject).
+    const ready = this.nc.subscribe(`rpc.ledger.validator.${this.name}.ready`);
+    void (async () => {
+      for await (const m of ready) m.respond(this.name);
+    })();
+    this.readySub = ready;
+    this.logger.log(`validator ${this.name}: chain ${this.genesis.chainId} at height ${this.storedHeight} (final ${this.finalHeight}), log size ${this.logSize}`);
+  }
+
+  /**
+   * (Re)builds the engine from what is stored: at boot, and after a failure while storing or
+   * signing, so the engine never runs ahead of the database (the stream is read again from
+   * the last stored block). Own signatures of stored blocks not yet final are published again
+   * (signing is deterministic and the message id makes a repeat a duplicate).
+   */
+  private async restore(): Promise<void> {
+    this.memberships.length = 0;
+    for (const m of await this.store.memberships()) this.memberships.push({ fromHeight: m.fromHeight, view: new MembershipView(m.membership) });
+    const last = await this.store.lastBlock();
     const size = last?.header.logSize ?? 0;
     const log = size === 0 ? CompactMerkleRange.empty() : CompactMerkleRange.fromPeaks(size, await this.store.peaks(size));
     if (last && !bytesEqual(log.root(), Buffer.from(last.header.logRoot, 'hex'))) throw new Error('stored log subtrees do not match the last block header');
@@ -130,20 +155,15 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     });
     this.finalHeight = await this.store.lastFinalHeight();
     // Stored blocks above the last final one wait for signatures again (read back from the votes stream).
-    for (const b of await this.store.blocks(this.finalHeight + 1, 10_000)) this.unfinal.set(b.height, { hash: b.hash, votes: new Map() });
-    this.running = true;
-    this.loops.push(this.readLoop(STREAMS.ledgerSubmit.name, () => this.engine.position + 1, (msgs) => this.onSubmitted(msgs)));
-    this.loops.push(this.readLoop(STREAMS.ledgerVotes.name, () => 1, (msgs) => this.onVotes(msgs)));
-    const every = Math.max(20, Math.floor(this.genesis.blocks.maxAgeMs / 2));
-    this.tickTimer = setInterval(() => void this.maybeTick(), every);
-    this.announce();
-    // Readiness of this one validator (all of them share the `ledger` health subject).
-    const ready = this.nc.subscribe(`rpc.ledger.validator.${this.name}.ready`);
-    void (async () => {
-      for await (const m of ready) m.respond(this.name);
-    })();
-    this.readySub = ready;
-    this.logger.log(`validator ${this.name}: chain ${this.genesis.chainId} at height ${this.storedHeight} (final ${this.finalHeight}), log size ${size}`);
+    for (const b of await this.store.blocks(this.finalHeight + 1, 10_000)) {
+      if (!this.unfinal.has(b.height)) this.unfinal.set(b.height, { hash: b.hash, votes: new Map() });
+      await this.publishVote(b.height, b.hash);
+    }
+  }
+
+  private async publishVote(height: number, hash: string): Promise<void> {
+    const vote = signHeader(this.genesis.chainId, height, hash, this.name, this.settings.secretKey);
+    await this.js.publish(`ledger.votes.${this.name}`, JSON.stringify(vote), { msgID: `vote:${this.name}:${height}:${hash.slice(0, 16)}`, timeout: 5_000 });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -160,10 +180,15 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
    * Reads a stream in order with an ordered consumer, handing buffered messages over in
    * batches; on any interruption it resumes from where processing stands.
    */
-  private async readLoop(stream: string, startSeq: () => number, handle: (msgs: JsMsg[]) => Promise<void>): Promise<void> {
+  private async readLoop(stream: string, startSeq: () => number, handle: (msgs: JsMsg[]) => Promise<void>, recover?: () => Promise<void>): Promise<void> {
     let backoffMs = 100;
+    let restoreNeeded = false;
     while (this.running) {
       try {
+        if (restoreNeeded && recover) {
+          await recover();
+          restoreNeeded = false;
+        }
         const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq() });
         const messages = await consumer.consume({ max_messages: 1_000 });
         this.active.add(messages);
@@ -177,6 +202,8 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
               await handle(batch);
             } catch (error) {
               failure = error;
+              // End the iteration now: nothing more is read until the reader starts again.
+              void messages.close().catch(() => undefined);
             }
           }
           working = undefined;
@@ -201,6 +228,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
         this.logger.warn(`${stream} reader interrupted: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 5_000);
+        restoreNeeded = recover !== undefined;
       }
     }
   }
@@ -266,8 +294,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     this.logSize = h.logSize;
     if (block.membershipAfter) this.memberships.push({ fromHeight: h.height + 1, view: new MembershipView(block.membershipAfter) });
     this.unfinal.set(h.height, { hash: block.hash, votes: new Map() });
-    const vote = signHeader(this.genesis.chainId, h.height, block.hash, this.name, this.settings.secretKey);
-    await this.js.publish(`ledger.votes.${this.name}`, JSON.stringify(vote), { msgID: `vote:${this.name}:${h.height}:${block.hash.slice(0, 16)}`, timeout: 5_000 });
+    await this.publishVote(h.height, block.hash);
     const waiting = this.pendingVotes.get(h.height);
     if (waiting) {
       this.pendingVotes.delete(h.height);
