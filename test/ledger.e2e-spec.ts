@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { signingWith, type Credentials } from '@ampool/client';
+import { BookingHoldPlaced, BookingHoldReleased } from '@ampool/contracts';
+import { outboxEvent } from '@ampool/messaging';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { didKeyFromPublicKey, publicKeyFromSecret } from '@ampool/crypto';
 import { approveMembership, entryJson, labelledSecretKey, MembershipView, signEntry, signHeader, SUBMIT_SUBJECT, type Genesis, type SignedEntry } from '@ampool/ledger';
@@ -214,6 +216,29 @@ describe('the permissioned ledger', () => {
     const [a, c] = await Promise.all([headers('ledger_v1'), headers('ledger_v3')]);
     const common = Math.min(a.length, c.length);
     expect(a.slice(0, common)).toEqual(c.slice(0, common));
+  });
+
+  it('records ride booking holds and their releases relayed from settlement, once each, whatever the redeliveries', async () => {
+    const bookingId = uuidv7();
+    const transferId = uuidv7();
+    const at = new Date();
+    const placed = outboxEvent(BookingHoldPlaced, { bookingId, transferId, payer: BUYER, payee: SELLER, amountMicro: 550_000n, placedAt: at }, 'settlement');
+    const released = outboxEvent(
+      BookingHoldReleased,
+      { bookingId, payer: BUYER, payee: SELLER, rule: 'completed', amountMicro: 550_000n, payerRefundMicro: 0n, payeePayoutMicro: 500_000n, platformFeeMicro: 50_000n, releasedAt: at },
+      'settlement',
+    );
+    for (const row of [placed, released, placed]) await js.publish(row.subject, row.payload, { msgID: uuidv7() });
+    for (const schema of SCHEMAS) {
+      const rows = await eventually(async () => {
+        const r = await query<{ type: string; subject_id: string }>(sys.db.url, `SELECT type, subject_id FROM ${schema}.entry WHERE subject_id = ANY($1) ORDER BY log_index`, [[transferId, bookingId]]);
+        return r.length === 2 ? r : undefined;
+      }, 20_000, `${schema} to record the booking hold and its release`);
+      expect(rows).toEqual([
+        { type: 'settlement.booking-hold', subject_id: transferId },
+        { type: 'settlement.booking-release', subject_id: bookingId },
+      ]);
+    }
   });
 
   it('changes the membership only through an entry approved by a quorum, and the verifier follows it', async () => {

@@ -43,7 +43,7 @@ export function prepareLedgerMembers(dir: string, options: { keys: 'random' | 'l
     writeFileSync(keyFile(name), `${hex(secret)}\n`, { mode: 0o600 });
   }
   const secretKeyOf = (name: string) => Uint8Array.from(Buffer.from(readFileSync(keyFile(name), 'utf8').trim(), 'hex'));
-  const relayTypes: EntryTypeName[] = ['energy.trade', 'settlement.hold'];
+  const relayTypes: EntryTypeName[] = ['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release'];
   const genesis = createGenesis({
     chainId: options.chainId ?? 'ampool-local',
     createdAt: new Date('2026-11-01T00:00:00.000Z'),

@@ -21,7 +21,7 @@ export class LedgerModule {
       controllers: [createHealthController('ledger'), LedgerController],
       providers: [
         { provide: VALIDATOR_SETTINGS, useValue: settings },
-        { provide: ChainStore, useFactory: () => ChainStore.connect(settings.databaseUrl, settings.schema, settings.poolMax, `ledger-${settings.name}`) },
+        { provide: ChainStore, useFactory: () => ChainStore.connect(settings.databaseUrl, settings.schema, Math.min(settings.poolMax, 4), `ledger-${settings.name}`) },
         ValidatorService,
         RelayConsumer,
       ],

@@ -4,6 +4,7 @@ import { ParticipantStatusChanged } from './identity/participant-status.contract
 import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
 import { HoldRejected } from './settlement/hold-rejected.contract';
+import { BookingHoldPlaced, BookingHoldReleased } from './settlement/booking-hold-events.contract';
 import type { ServiceName } from './health/health.contract';
 
 /**
@@ -15,6 +16,8 @@ export const DURABLE_CONSUMERS = {
   settlementTradeHolds: { durable: 'settlement-trade-holds', service: 'settlement', contract: TradeExecuted },
   ledgerTrades: { durable: 'ledger-trades', service: 'ledger', contract: TradeExecuted },
   ledgerHolds: { durable: 'ledger-holds', service: 'ledger', contract: HoldPlaced },
+  ledgerBookingHolds: { durable: 'ledger-booking-holds', service: 'ledger', contract: BookingHoldPlaced },
+  ledgerBookingReleases: { durable: 'ledger-booking-releases', service: 'ledger', contract: BookingHoldReleased },
   energyTradeHolds: { durable: 'energy-trade-holds', service: 'energy', contract: HoldPlaced },
   energyTradeHoldRejections: { durable: 'energy-trade-hold-rejections', service: 'energy', contract: HoldRejected },
   energyTradeCommits: { durable: 'energy-trade-commits', service: 'energy', contract: EntryCommitted },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HoldPlaced, tradeFacts } from '@ampool/contracts';
+import { BookingHoldPlaced, BookingHoldReleased, HoldPlaced, tradeFacts } from '@ampool/contracts';
 import { membershipSchema } from './genesis';
 import type { EntryTypeName } from './entry-types';
 
@@ -23,5 +23,7 @@ export type MembershipChangePayload = z.output<typeof membershipChangePayload>;
 export const ENTRY_TYPES: Record<EntryTypeName, { payload: z.ZodType; subjectId: (payload: Record<string, unknown>) => string | null }> = {
   'energy.trade': { payload: tradeFacts, subjectId: (p) => p.id as string },
   'settlement.hold': { payload: HoldPlaced.data, subjectId: (p) => p.transferId as string },
+  'settlement.booking-hold': { payload: BookingHoldPlaced.data, subjectId: (p) => p.transferId as string },
+  'settlement.booking-release': { payload: BookingHoldReleased.data, subjectId: (p) => p.bookingId as string },
   'ledger.membership': { payload: membershipChangePayload, subjectId: () => null },
 };

@@ -8,7 +8,8 @@ import { EventConsumers, NATS_CONNECTION } from '@ampool/messaging';
 import { VALIDATOR_SETTINGS, type ValidatorSettings } from '../config';
 
 /**
- * Submits the facts other services publish (executed trades, placed holds) as signed
+ * Submits the facts other services publish (executed trades, holds placed for trades and
+ * ride bookings, booking holds released with their split) as signed
  * entries to the submit stream, with the relay key the genesis authorizes for those types.
  * The entry id is derived from (type, subject), so a redelivered event, or the same event
  * relayed by another validator process, is the same entry: JetStream drops the copy within
@@ -27,6 +28,10 @@ export class RelayConsumer {
     const holds = DURABLE_CONSUMERS.ledgerHolds;
     consumers.register({ durable: trades.durable, contract: trades.contract, handle: (e) => this.submit(trades.contract, e, 'energy.trade', e.data.id) });
     consumers.register({ durable: holds.durable, contract: holds.contract, handle: (e) => this.submit(holds.contract, e, 'settlement.hold', e.data.transferId) });
+    const bookingHolds = DURABLE_CONSUMERS.ledgerBookingHolds;
+    const bookingReleases = DURABLE_CONSUMERS.ledgerBookingReleases;
+    consumers.register({ durable: bookingHolds.durable, contract: bookingHolds.contract, handle: (e) => this.submit(bookingHolds.contract, e, 'settlement.booking-hold', e.data.transferId) });
+    consumers.register({ durable: bookingReleases.durable, contract: bookingReleases.contract, handle: (e) => this.submit(bookingReleases.contract, e, 'settlement.booking-release', e.data.bookingId) });
   }
 
   private async submit<C extends EventContract>(contract: C, event: EventEnvelope<unknown>, type: EntryTypeName, subjectId: string): Promise<void> {
