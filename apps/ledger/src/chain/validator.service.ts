@@ -34,6 +34,8 @@ const BATCH_MAX = 2_000;
 const BUFFER_MAX = 20_000;
 /** Signatures kept for blocks this validator has not cut yet (a bound on memory). */
 const PENDING_VOTES_MAX = 10_000;
+/** Blocks the engine may cut ahead of what is stored. */
+const STORE_QUEUE_MAX = 4;
 
 const decoder = new TextDecoder();
 
@@ -70,6 +72,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   private announcing: Promise<void> = Promise.resolve();
   private lastTickHeight = 0;
   private readySub: { unsubscribe(): void } | undefined;
+  /** Blocks cut and waiting to be stored and signed, in order. */
+  private storing: Promise<void> = Promise.resolve();
+  private storeQueued = 0;
+  private readonly storingIds = new Set<string>();
+  private storeFailure: unknown;
+  private submitMessages: ConsumerMessages | undefined;
   /** Finality listeners (tests and the status endpoint wait on this). */
   private readonly finalityWaiters = new Set<() => void>();
 
@@ -138,6 +146,9 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
    * (signing is deterministic and the message id makes a repeat a duplicate).
    */
   private async restore(): Promise<void> {
+    await this.storing;
+    this.storeFailure = undefined;
+    this.storingIds.clear();
     this.memberships.length = 0;
     for (const m of await this.store.memberships()) this.memberships.push({ fromHeight: m.fromHeight, view: new MembershipView(m.membership) });
     const last = await this.store.lastBlock();
@@ -172,6 +183,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     this.readySub?.unsubscribe();
     for (const m of this.active) await m.close().catch(() => undefined);
     await Promise.all(this.loops);
+    await this.storing;
     await this.announcing.catch(() => undefined);
     await this.store.close();
   }
@@ -185,13 +197,14 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     let restoreNeeded = false;
     while (this.running) {
       try {
-        if (restoreNeeded && recover) {
+        if (recover && (restoreNeeded || this.storeFailure !== undefined)) {
           await recover();
           restoreNeeded = false;
         }
         const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq() });
         const messages = await consumer.consume({ max_messages: 1_000 });
         this.active.add(messages);
+        if (recover) this.submitMessages = messages;
         const buffer: JsMsg[] = [];
         let working: Promise<void> | undefined;
         let failure: unknown;
@@ -234,27 +247,57 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async onSubmitted(msgs: JsMsg[]): Promise<void> {
+    if (this.storeFailure !== undefined) throw this.storeFailure;
     const ids: string[] = [];
     for (const m of msgs) {
       if (m.subject === TICK_SUBJECT) continue;
       const match = /"id":"([0-9a-f-]{36})"/.exec(decoder.decode(m.data.subarray(0, 200)));
       if (match) ids.push(match[1]!);
     }
-    const [recorded, verdicts] = await Promise.all([this.store.recordedIds(ids), this.verifyAhead(msgs)]);
+    // Ids of blocks cut but still being stored count as recorded: taken before the query, so
+    // a block whose storing ends meanwhile is in one set or the other.
+    const inFlight = new Set(this.storingIds);
+    const [stored, verdicts] = await Promise.all([this.store.recordedIds(ids), this.verifyAhead(msgs)]);
+    const isRecorded = (id: string) => stored.has(id) || inFlight.has(id);
     const verify = (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => verdicts.get(verdictKey(key, message, signature)) ?? verifyEd25519(key, message, signature);
     const refusals: Refusal[] = [];
     for (const m of msgs) {
       const msg: StreamMessage = { seq: m.seq, timestampMs: Number(m.timestampNanos / 1_000_000n), subject: m.subject, data: m.data };
-      const out = this.engine.process(msg, (id) => recorded.has(id), verify);
+      const out = this.engine.process(msg, isRecorded, verify);
       if (out.refusal) refusals.push(out.refusal);
       for (const block of out.blocks) {
-        await this.store.recordRefusals(refusals.splice(0));
-        await this.storeAndSign(block);
-        for (const e of block.entries) recorded.add(e.entry.id);
+        for (const e of block.entries) {
+          inFlight.add(e.entry.id);
+          this.storingIds.add(e.entry.id);
+        }
+        await this.queueStore(block);
       }
     }
     await this.store.recordRefusals(refusals);
     if (refusals.length > 0) this.logger.warn(`refused ${refusals.length} submission(s): ${[...new Set(refusals.map((r) => r.code))].join(', ')}`);
+  }
+
+  /**
+   * Stores and signs blocks in cut order on one chain, while the engine goes on cutting the
+   * next ones (at most {@link STORE_QUEUE_MAX} blocks ahead). A failure stops the reader,
+   * which rebuilds the engine from the database before reading on.
+   */
+  private async queueStore(block: ClosedBlock): Promise<void> {
+    this.storeQueued++;
+    this.storing = this.storing.then(async () => {
+      try {
+        if (this.storeFailure === undefined) await this.storeAndSign(block);
+      } catch (error) {
+        this.storeFailure ??= error;
+        // Stop reading: the reader rebuilds from the database before it reads again.
+        void this.submitMessages?.close().catch(() => undefined);
+      } finally {
+        this.storeQueued--;
+        for (const e of block.entries) this.storingIds.delete(e.entry.id);
+      }
+    });
+    if (this.storeQueued >= STORE_QUEUE_MAX) await this.storing;
+    if (this.storeFailure !== undefined) throw this.storeFailure;
   }
 
   /**
