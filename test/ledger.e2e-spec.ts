@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { signingWith, type Credentials } from '@ampool/client';
+import { registerDevice, signingWith, type Credentials } from '@ampool/client';
 import { BookingHoldPlaced, BookingHoldReleased } from '@ampool/contracts';
 import { outboxEvent } from '@ampool/messaging';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
@@ -77,8 +77,9 @@ describe('the permissioned ledger', () => {
     let start = nextIntervalStartMs(Date.now());
     if (start - Date.now() < 60_000) start = nextIntervalStartMs(start);
     const intervalStart = new Date(start).toISOString();
-    const order = (p: typeof buyer, side: string) => ({ id: uuidv7(), participant: p.did, side, zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '200000' });
-    await sys.client.send('POST', '/v1/energy/orders', order(seller, 'sell'), signingWith(seller.key));
+    const battery = await registerDevice(sys.client, seller, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_350n });
+    const order = (p: typeof buyer, side: string) => ({ id: uuidv7(), participant: p.did, side, zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '200000', ...(side === 'sell' ? { device: battery.did } : {}) });
+    expect((await sys.client.send('POST', '/v1/energy/orders', order(seller, 'sell'), signingWith(seller.key))).status).toBe(201);
     const buy = (await sys.client.send('POST', '/v1/energy/orders', order(buyer, 'buy'), signingWith(buyer.key))) as { body: { trades: { id: string }[] } };
     const tradeId = buy.body.trades[0]!.id;
     await eventually(async () => {
