@@ -62,6 +62,9 @@ import {
   OrderHoldRelease,
   OrderList,
   OrderReplace,
+  PolicyList,
+  PolicySet,
+  PolicyStop,
   type RpcContract,
   type ServiceName,
   type StreamDefinition,
@@ -110,7 +113,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
   // energy market
-  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure,
+  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 

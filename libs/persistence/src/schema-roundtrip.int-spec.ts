@@ -99,6 +99,11 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         appliedSeq: 12n, appliedBatches: 4, clearing: '[]', createdAt: at,
       },
     },
+    EnergyStandingPolicy: {
+      delegate: 'energyStandingPolicy',
+      where: byId,
+      row: { id: randomUUID(), participant: did, kind: 'buy-below', spec: '{}', requestHash: 'h', active: false, createdAt: at },
+    },
     EnergyBookSnapshot: {
       delegate: 'energyBookSnapshot',
       where: (r) => ({ marketId: r.marketId }),
