@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { findChromium } from '@ampool/bootstrap';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { eventually, repoRoot, startTestSystem, type TestSystem } from '@ampool/testing';
@@ -69,8 +69,9 @@ describe('the operator dashboard in a browser', () => {
     const buyer = await sys.participant('household', 'Roof Buyer');
     expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: '5000000' }, operator)).status).toBe(201);
     const intervalStart = nextInterval();
+    const device = (await registerDevice(sys.client, seller, 'pv_inverter', { powerW: 40_000n, capacityWh: 0n, reserveWh: 0n })).did;
     const trade = async (priceMicroPerKwh: string) => {
-      const sell = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: priceMicroPerKwh };
+      const sell = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: priceMicroPerKwh, device };
       expect((await api('POST', '/v1/energy/orders', sell, seller)).status).toBe(201);
       const buy = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '300000' };
       const placed = await api('POST', '/v1/energy/orders', buy, buyer);

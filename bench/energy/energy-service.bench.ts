@@ -6,7 +6,7 @@
  *
  * Boots identity, settlement and energy-market as processes on a fresh database and a private
  * nats-server (bench-system.ts) with the gateway. Registers 8 sellers (each with a PV inverter)
- * and 8 funded buyers, then sends `--orders` orders (default 100,000) into ONE market (zone
+ * and 8 funded buyers, then sends `--orders` orders (default 30,000) into ONE market (zone
  * north, the next interval) over NATS as batch submissions of `--batch` orders (default 500)
  * from one participant each, `--concurrency` batches in flight (default 8). Sells and buys
  * alternate by batch around one mid price, so about half the volume trades. Each order is the
@@ -29,7 +29,7 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const JSON_OUT = args.includes('--json');
-const ORDERS = flag('orders', 100_000);
+const ORDERS = flag('orders', 30_000);
 const BATCH = flag('batch', 500);
 const CONCURRENCY = flag('concurrency', 8);
 const SINGLE = flag('single', 3_000);

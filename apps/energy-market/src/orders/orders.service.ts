@@ -4,6 +4,7 @@ import {
   DeviceGet,
   ErrorCode,
   OrderHoldPlace,
+  OrderHoldRelease,
   OrderSubmit,
   ParticipantGet,
   MAX_ORDER_HOLDS_PER_REQUEST,
@@ -53,7 +54,8 @@ function errorResult(id: string, error: unknown): OrderResult {
   if (error instanceof AppError) return refuse(id, error.code, error.message);
   const e = error as { code?: string; message?: string };
   if (typeof e?.code === 'string' && e.code in ErrorCode) return refuse(id, e.code as ErrorCode, e.message ?? e.code);
-  throw error;
+  // Anything else is ours: every waiter still gets an answer, and no stack trace leaves.
+  return refuse(id, ErrorCode.INTERNAL, 'internal error; retry with the same id');
 }
 
 export function stateToView(o: OrderState, intervalStartMs: number): OrderView {
@@ -187,6 +189,10 @@ export class OrdersService {
           for (let i = 0; i < group.length; i++) done(group[i]!, await this.answer(group[i]!, outcomes[i]!, runtime.row.intervalStartMs));
         } catch (error) {
           for (const w of group) done(w, errorResult(w.req.id, error));
+          // The market closed before these orders reached its journal: their holds go back.
+          // (After any other failure the orders may be in the journal; a retry with the same
+          // id finds its hold in place.)
+          if (error instanceof AppError && error.code === ErrorCode.INTERVAL_NOT_OPEN) await this.releaseHolds(participant, group);
         }
       }),
     );
@@ -285,6 +291,14 @@ export class OrdersService {
       }
     }
     return work.filter((w) => !refused.has(w.req.id));
+  }
+
+  private async releaseHolds(participant: string, work: Work[]): Promise<void> {
+    const buys = work.filter((w) => w.holdMicro > 0n);
+    if (buys.length === 0) return;
+    await this.rpc
+      .request(OrderHoldRelease, { releases: buys.map((w) => ({ orderId: w.req.id, payer: participant, keepMicro: 0n })) })
+      .catch(() => undefined);
   }
 
   private command(participant: string, w: Work): JournalCommand {
