@@ -23,6 +23,8 @@ export interface BenchSystem {
   gatewayUrl: string;
   natsUrl: string;
   operator: Credentials;
+  /** Each stateful service's own database login (the URL the service was started with). */
+  databaseUrls: Partial<Record<StatefulApp, string>>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,12 @@ export interface BenchSystem {
  * private nats-server, each service on its own database login; households are approved at
  * registration so benchmarks can create many quickly. Tear down with `stop()`.
  */
-export async function startBenchSystem(services: StatefulApp[], log: (line: string) => void): Promise<BenchSystem> {
+export async function startBenchSystem(
+  services: StatefulApp[],
+  log: (line: string) => void,
+  /** Extra environment per service (settings a benchmark needs). */
+  envOverrides: Partial<Record<StatefulApp, Record<string, string>>> = {},
+): Promise<BenchSystem> {
   const root = repoRoot();
   const env = await ensureEnvironment({ databaseUrl: process.env.DATABASE_URL, natsUrl: process.env.NATS_URL, dataDir: localDataDir(root), log });
   const dbName = `ampool_bench_${Date.now()}`;
@@ -58,6 +65,7 @@ export async function startBenchSystem(services: StatefulApp[], log: (line: stri
       ...(app === 'identity'
         ? { AUTO_APPROVE_ROLES: 'household', BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password }
         : {}),
+      ...(envOverrides[app] ?? {}),
     });
     procs.push(...(await Promise.all(services.map((app) => startApp(app, envFor(app))))));
     const port = await freePort();
@@ -65,7 +73,7 @@ export async function startBenchSystem(services: StatefulApp[], log: (line: stri
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const client = new AmpoolClient(gatewayUrl);
     const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
-    return { client, gatewayUrl, natsUrl: nats.url, operator, stop };
+    return { client, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), stop };
   } catch (error) {
     await stop();
     throw error;

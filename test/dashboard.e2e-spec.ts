@@ -69,9 +69,9 @@ describe('the operator dashboard in a browser', () => {
     const buyer = await sys.participant('household', 'Roof Buyer');
     expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: buyer.did, amountMicro: '5000000' }, operator)).status).toBe(201);
     const intervalStart = nextInterval();
-    const device = (await registerDevice(sys.client, seller, 'pv_inverter', { powerW: 40_000n, capacityWh: 0n, reserveWh: 0n })).did;
+    const battery = await registerDevice(sys.client, seller, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_350n });
     const trade = async (priceMicroPerKwh: string) => {
-      const sell = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: priceMicroPerKwh, device };
+      const sell = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: priceMicroPerKwh, device: battery.did };
       expect((await api('POST', '/v1/energy/orders', sell, seller)).status).toBe(201);
       const buy = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '300000' };
       const placed = await api('POST', '/v1/energy/orders', buy, buyer);
@@ -100,6 +100,27 @@ describe('the operator dashboard in a browser', () => {
       return r.status === 403 ? r : undefined;
     }, 10_000, 'the suspended buyer’s order to be refused');
     expect(refused.body.code).toBe('PARTICIPANT_NOT_ACTIVE');
+
+    // A driver publishes a trip leaving within the hour and a rider books a seat: the ride
+    // panel counts the confirmed booking, and the map draws the route.
+    const driver = await sys.participant('driver', 'Driver D');
+    const rider = await sys.participant('rider', 'Rider R');
+    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: rider.did, amountMicro: '50000000' }, operator)).status).toBe(201);
+    const departure = Date.now() + 60 * 60_000;
+    const route: [number, number][] = [[52.3, 4.85], [52.33, 4.87], [52.3731, 4.8926]];
+    const trip = {
+      id: uuidv7(), route, departureAt: new Date(departure).toISOString(), arrivalAt: new Date(departure + 25 * 60_000).toISOString(), vehicleCapacity: 4, seatsOffered: 3,
+      pricing: { kind: 'per-seat', pricePerSeatMicro: '4000000' }, maxDetourM: 0, maxDetourMinutes: 0, bookingMode: 'instant',
+    };
+    expect((await api('POST', '/v1/rides/trips', trip, driver)).status).toBe(201);
+    const booked = await eventually(async () => {
+      const r = await api('POST', '/v1/rides/bookings', { id: uuidv7(), tripId: trip.id, pickup: route[0], dropoff: route[2], seats: 1 }, rider);
+      return r.status === 201 ? r : undefined;
+    }, 10_000, 'the trip to be bookable');
+    expect(booked.body.booking.state).toBe('confirmed');
+    await page.locator('[data-testid=rides] .kpi', { hasText: 'Match rate' }).filter({ hasText: '100 %' }).waitFor();
+    await page.locator('[data-testid=active-trips]').filter({ hasText: /^1$/ }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=ride-map] .route path').count()).toBe(1);
 
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'dashboard.png'), fullPage: true });

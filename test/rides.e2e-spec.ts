@@ -42,7 +42,7 @@ describe('the ride-seat market', () => {
     query<{ booking_id: string; amount_micro: string }>(sys.db.url, `SELECT booking_id::text, amount_micro::text FROM settlement.booking_hold WHERE state = 'held' ORDER BY booking_id`);
 
   beforeAll(async () => {
-    sys = await startTestSystem({ services: ['identity', 'settlement', 'ride-market'] });
+    sys = await startTestSystem({ services: ['identity', 'settlement', 'metering', 'ride-market'] });
     driver = await sys.participant('driver', 'Driver D');
   });
   afterAll(() => sys?.stop());

@@ -1,5 +1,10 @@
 import {
   AccountGet,
+  InvariantsCheck,
+  PayoutsRun,
+  StatementGet,
+  TransferCreate,
+  WithdrawalCreate,
   BookingApprove,
   BookingCancel,
   BookingCreate,
@@ -13,6 +18,7 @@ import {
   TripCancel,
   TripGet,
   TripList,
+  TripMap,
   TripPublish,
   TripUpdate,
   CLOCK_BUCKET,
@@ -68,6 +74,12 @@ import {
   type RpcContract,
   type ServiceName,
   type StreamDefinition,
+  // trip proofs
+  TripDisputeResolve,
+  TripLegGet,
+  TripLegJudge,
+  TripLegList,
+  TripProofSubmit,
 } from '@ampool/contracts';
 import { inboxPrefixFor } from '@ampool/messaging';
 
@@ -110,8 +122,10 @@ const GATEWAY_CALLS: RpcContract[] = [
   ChallengeCreate, ParticipantRegister, ParticipantGet, ParticipantList, ParticipantApprove, ParticipantSuspend, ParticipantReinstate, ParticipantRevoke,
   DeviceRegister, DeviceGet, DeviceList, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
-  TripPublish, TripUpdate, TripCancel, TripGet, TripList, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
+  TripPublish, TripUpdate, TripCancel, TripGet, TripList, TripMap, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
+  TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
+  WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   // energy market
   OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
@@ -136,7 +150,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     readsBuckets: [CLOCK_BUCKET],
     journals: [ENERGY_JOURNAL_STREAM],
   },
-  rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },

@@ -11,6 +11,7 @@ import { HealthPanel } from './components/health-panel';
 import { Login, type Operator } from './components/login';
 import { LedgerPanel, MeteringPanel, SettlementPanel } from './components/money-panels';
 import { ParticipantsPanel } from './components/participants-panel';
+import { RidesPanel } from './components/rides-panel';
 
 /** Re-render at most this often however fast events arrive. */
 const RENDER_EVERY_MS = 250;
@@ -65,6 +66,7 @@ function Dashboard({ operator, onSignedOut }: { operator: Operator; onSignedOut:
         <LedgerPanel ledger={s.ledger} />
         <EnergyPanel energy={s.energy} version={version} />
         <MeteringPanel metering={s.metering} />
+        <RidesPanel rides={s.rides} />
         <ParticipantsPanel changes={s.identity.changeCount} />
       </div>
     </div>

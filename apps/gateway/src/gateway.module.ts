@@ -18,6 +18,8 @@ import { LiveFeed } from './live/live-feed.service';
 import { ServiceHealth } from './health/service-health';
 import { MeteringController } from './metering/metering.controller';
 import { RidesController } from './rides/rides.controller';
+import { RideMapController } from './rides/ride-map.controller';
+import { TripProofsController } from './rides/trip-proofs.controller';
 import { SettlementController } from './settlement/settlement.controller';
 
 /** The public HTTP API: validates at the edge, then asks the services over NATS. */
@@ -37,7 +39,7 @@ export class GatewayModule {
           pass: config.NATS_PASSWORD,
         }),
       ],
-      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController, RidesController, LiveController],
+      controllers: [HealthController, WhoamiController, ParticipantsController, OperatorController, SettlementController, EnergyController, MeteringController, LedgerController, RidesController, RideMapController, LiveController, TripProofsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ErrorFilter },

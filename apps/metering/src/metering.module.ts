@@ -11,10 +11,16 @@ import { DeviceAuthority } from './uploads/device-authority';
 import { UploadsController } from './uploads/uploads.controller';
 import { UploadsRepository } from './uploads/uploads.repository';
 import { UploadsService } from './uploads/uploads.service';
+import { BookingLegsConsumer } from './trips/booking-legs.consumer';
+import { TripLegsRepository } from './trips/trip-legs.repository';
+import { TripLegsSweeper } from './trips/trip-legs.sweeper';
+import { TripProofsController } from './trips/trip-proofs.controller';
+import { TripProofsService } from './trips/trip-proofs.service';
 
 /**
  * Signed meter readings and DSMR P1 telegrams in, finalized interval energy and anomalies out.
- * (Trip proofs come with the ride market's bookings.)
+ * Trip proofs: the legs of confirmed bookings (learned from the ride market's events), the
+ * parties' signed pick-up and drop-off confirmations, and the verdicts settlement pays on.
  */
 @Module({})
 export class MeteringModule {
@@ -22,7 +28,7 @@ export class MeteringModule {
     return {
       module: MeteringModule,
       imports: statefulServiceImports({ service: 'metering', schema: 'metering', config, publishes: [STREAMS.metering] }),
-      controllers: [createHealthController('metering'), UploadsController, IntervalsController],
+      controllers: [createHealthController('metering'), UploadsController, IntervalsController, TripProofsController],
       providers: [
         { provide: METERING_CONFIG, useValue: config },
         IdentityCache,
@@ -33,6 +39,10 @@ export class MeteringModule {
         AnomaliesRepository,
         Finalizer,
         EstimationSweeper,
+        TripLegsRepository,
+        TripProofsService,
+        BookingLegsConsumer,
+        TripLegsSweeper,
       ],
     };
   }

@@ -6,25 +6,62 @@ import { AccountsRepository } from './accounts/accounts.repository';
 import { BookingHoldsController } from './bookings/booking-holds.controller';
 import { BookingHoldsRepository } from './bookings/booking-holds.repository';
 import { BookingHoldsService } from './bookings/booking-holds.service';
-import type { SettlementConfig } from './config';
+import { SETTLEMENT_CONFIG, type SettlementConfig } from './config';
+import { DeliveriesConsumers, DeliverySweeper } from './deliveries/deliveries.consumers';
+import { DeliveriesRepository } from './deliveries/deliveries.repository';
+import { DeliveriesService } from './deliveries/deliveries.service';
 import { DepositsController } from './deposits/deposits.controller';
 import { DepositsService } from './deposits/deposits.service';
 import { HoldsService } from './holds/holds.service';
 import { TradeHoldsConsumer } from './holds/trade-holds.consumer';
+import { DailyPayouts, PayoutsService } from './payouts/payouts.service';
+import { ReportsController } from './reports/reports.controller';
+import { StatementsService } from './reports/statements.service';
+import { TimeoutSweeper } from './transfers/timeout-sweeper';
+import { TransferEngine } from './transfers/transfer-engine';
+import { TransfersController } from './transfers/transfers.controller';
+import { TransfersRepository } from './transfers/transfers.repository';
+import { TransfersService } from './transfers/transfers.service';
 import { OrderHoldReleasesConsumer } from './order-holds/order-hold-releases.consumer';
 import { OrderHoldsController } from './order-holds/order-holds.controller';
 import { OrderHoldsRepository } from './order-holds/order-holds.repository';
 import { OrderHoldsService } from './order-holds/order-holds.service';
 
-/** Double-entry accounts, deposits, holds on the buyer's money for each trade, and ride booking holds. */
+/**
+ * Double-entry accounts and two-phase transfers, deposits and withdrawals, holds on the buyer's
+ * money for each trade, energy deliveries settled on metering, ride booking holds, statements
+ * and the invariant check.
+ */
 @Module({})
 export class SettlementModule {
   static forRoot(config: SettlementConfig): DynamicModule {
     return {
       module: SettlementModule,
       imports: statefulServiceImports({ service: 'settlement', schema: 'settlement', config, publishes: [STREAMS.settlement] }),
-      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, OrderHoldsController],
-      providers: [AccountsRepository, DepositsService, HoldsService, TradeHoldsConsumer, BookingHoldsRepository, BookingHoldsService, OrderHoldsRepository, OrderHoldsService, OrderHoldReleasesConsumer],
+      controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, TransfersController, ReportsController, OrderHoldsController],
+      providers: [
+        { provide: SETTLEMENT_CONFIG, useValue: config },
+        AccountsRepository,
+        DepositsService,
+        HoldsService,
+        TradeHoldsConsumer,
+        BookingHoldsRepository,
+        BookingHoldsService,
+        TransfersRepository,
+        TransferEngine,
+        TransfersService,
+        TimeoutSweeper,
+        DeliveriesRepository,
+        DeliveriesService,
+        DeliveriesConsumers,
+        DeliverySweeper,
+        StatementsService,
+        PayoutsService,
+        DailyPayouts,
+        OrderHoldsRepository,
+        OrderHoldsService,
+        OrderHoldReleasesConsumer,
+      ],
     };
   }
 }

@@ -99,3 +99,6 @@ export type {
   TripProofTolerances,
   TripRole,
 } from './trip-proofs';
+
+export { admitTripProof, DEFAULT_TRIP_JUDGE_RULES, judgeTripLeg, tripLegDeadlineMs } from './trip-leg-judge';
+export type { AgreedLeg, AgreedPoint, TripJudgeRules, TripLegJudgement, TripProofAdmission, TripProofRefusal } from './trip-leg-judge';

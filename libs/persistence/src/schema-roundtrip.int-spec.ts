@@ -18,6 +18,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
   const byPair = (r: Record<string, unknown>) => ({ consumer_eventId: { consumer: r.consumer, eventId: r.eventId } });
   const operatorId = randomUUID();
   const tripId = randomUUID();
+  const legId = randomUUID();
   return {
     Participant: {
       delegate: 'participant',
@@ -138,6 +139,22 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: { id: randomUUID(), device: did, code: 'GAP', fromAt: at, toAt: at, details: 'gap of 3 intervals', raisedAt: at },
     },
     MeteringOutbox: { delegate: 'meteringOutbox', where: byId, row: outbox() },
+    // trip proofs
+    MeteringTripLeg: {
+      delegate: 'meteringTripLeg',
+      where: (r) => ({ bookingId: r.bookingId }),
+      row: {
+        bookingId: legId, tripId, driver: did, rider: `${did}r`, pickupLatE6: 48_850_200, pickupLonE6: 2_310_000, pickupAt: at, dropoffLatE6: -33_000_000,
+        dropoffLonE6: -179_999_999, dropoffAt: at, status: 'resolved', codes: ['DROPOFF_TOO_FAR'], proofClass: 'B', deadlineAt: at, decidedAt: at,
+        disputeDeadlineAt: at, resolution: 'refund', resolvedBy: 'operator', resolvedOperator: 'operator:1', resolutionNote: 'no ride', resolvedAt: at, createdAt: at, updatedAt: at,
+      },
+    },
+    MeteringTripProof: {
+      delegate: 'meteringTripProof',
+      where: (r) => ({ bookingId_role_event: { bookingId: r.bookingId, role: r.role, event: r.event } }),
+      row: { bookingId: legId, role: 'rider', event: 'dropoff', signer: did, at, latE6: -33_000_000, lonE6: -179_999_999, signature: new Uint8Array(64).fill(7), receivedAt: at },
+    },
+    MeteringProcessedEvent: { delegate: 'meteringProcessedEvent', where: byPair, row: processed() },
     RidesTrip: {
       delegate: 'ridesTrip',
       where: byId,
@@ -178,6 +195,25 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: {
         id: randomUUID(), debitAccountId: '', creditAccountId: '', amountMicro: 5n, code: 'deposit', state: 'posted',
         referenceKind: 'energy.trade', referenceId: randomUUID(), requestHash: 'h', createdAt: at,
+        kind: 'pending', pendingId: null, expiresAt: at, postedAmountMicro: 2n, resolvedAt: at,
+      },
+    },
+    SettlementEnergyTrade: {
+      delegate: 'settlementEnergyTrade',
+      where: (r) => ({ tradeId: r.tradeId }),
+      row: {
+        tradeId: randomUUID(), eventId: randomUUID(), buyer: did, seller: `${did}s`, zone: 'north', intervalStart: at, energyWh: 2_000n,
+        priceMicroPerKwh: 200_000n, valueMicro: 400_000n, executedAt: at, state: 'settled', rule: 'measured', deliveredWh: 1_500n, shortfallWh: 500n,
+        sellerReceivesMicro: 290_000n, platformFeeMicro: 3_000n, gridFeeMicro: 7_000n, utilityFromBuyerMicro: 100_000n, sellerPenaltyMicro: 50_000n,
+        penaltyUnpaidMicro: 1n, settledAt: at,
+      },
+    },
+    SettlementEnergyInterval: {
+      delegate: 'settlementEnergyInterval',
+      where: (r) => ({ seller_intervalStart: { seller: r.seller, intervalStart: r.intervalStart } }),
+      row: {
+        seller: did, intervalStart: at, intervalEnd: at, device: `${did}d`, revision: 2, quality: 'estimated', exportWh: 1_500n, state: 'settled',
+        decision: 'settle-as-undelivered', settledExportWh: 0n, receivedAt: at, settledAt: at,
       },
     },
     SettlementBookingHold: {

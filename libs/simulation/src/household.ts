@@ -71,8 +71,29 @@ export class SimulatedHousehold {
     return surplus > 0n ? surplus : 0n;
   }
 
-  /** Runs one interval and moves the meter registers. */
-  step(startMs: number, minutes: number): HouseholdInterval {
+  /**
+   * What the household expects for an interval ahead: surplus it could sell (PV above its own
+   * use, plus what the battery can deliver above its reserve) and deficit it must buy (use the
+   * PV and battery cannot cover). Uses the models' own curves (a perfect-weather-knowledge
+   * forecast at the day level; the interval's passing clouds and load noise still surprise it).
+   */
+  forecast(startMs: number, minutes: number): { surplusWh: bigint; deficitWh: bigint } {
+    const ms = minutes * 60_000;
+    const pv = BigInt(Math.round((pvPowerW(startMs, ms, this.spec.pvPeakW, SITE, this.weather) * minutes) / 60));
+    const use = BigInt(Math.round((loadPowerW(startMs, ms, this.spec.load, this.random) * minutes) / 60)) + this.evDemandWh(startMs, minutes);
+    const fromBattery = this.battery ? minBig(this.battery.deliverableWh, this.battery.maxPerInterval(minutes)) : 0n;
+    const net = pv - use;
+    if (net >= 0n) return { surplusWh: net + fromBattery, deficitWh: 0n };
+    const uncovered = -net - fromBattery;
+    return uncovered > 0n ? { surplusWh: 0n, deficitWh: uncovered } : { surplusWh: fromBattery + net, deficitWh: 0n };
+  }
+
+  /**
+   * Runs one interval and moves the meter registers. `soldWh` is what the household sold to
+   * neighbours for this interval: a battery discharges (within its power) to deliver what PV
+   * surplus does not, as a seller that means to keep its contract would.
+   */
+  step(startMs: number, minutes: number, soldWh = 0n): HouseholdInterval {
     const ms = minutes * 60_000;
     const pvWh = BigInt(Math.round((pvPowerW(startMs, ms, this.spec.pvPeakW, SITE, this.weather) * minutes) / 60));
     const loadWh = BigInt(Math.round((loadPowerW(startMs, ms, this.spec.load, this.random) * minutes) / 60));
@@ -84,12 +105,19 @@ export class SimulatedHousehold {
     let exportWh = 0n;
     if (pvWh >= demand) {
       const surplus = pvWh - demand;
-      batteryChargeWh = this.battery ? this.battery.charge(surplus, minutes) : 0n;
+      // What was sold is exported first; only the rest goes into the battery.
+      batteryChargeWh = this.battery && surplus > soldWh ? this.battery.charge(surplus - soldWh, minutes) : 0n;
       exportWh = surplus - batteryChargeWh;
     } else {
       const shortfall = demand - pvWh;
       batteryDischargeWh = this.battery ? this.battery.discharge(shortfall, minutes) : 0n;
       importWh = shortfall - batteryDischargeWh;
+    }
+    if (this.battery && exportWh < soldWh && importWh === 0n) {
+      const headroom = this.battery.maxPerInterval(minutes) - batteryDischargeWh;
+      const extra = this.battery.discharge(minBig(soldWh - exportWh, headroom > 0n ? headroom : 0n), minutes);
+      batteryDischargeWh += extra;
+      exportWh += extra;
     }
     this.importRegister.value += importWh;
     this.exportRegister.value += exportWh;

@@ -7,3 +7,5 @@ export * from './population';
 export * from './kpis';
 export * from './report/svg-chart';
 export * from './city';
+export * from './city-day';
+export * from './trading/household-orders';

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { APP_SERVICE, freePort, SERVICE_LOGINS, startApp, type AppName, type ServiceApp, type ServiceProcess, type StatefulApp } from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import type { ParticipantRole } from '@ampool/contracts';
+import type { ClockSetting } from '@ampool/domain';
+import { publishClockSetting } from '@ampool/messaging';
+import { connect } from '@nats-io/transport-node';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { readTestEnv } from './test-env';
 import { startTestNats, type NatsUserName, type TestNats } from './test-nats';
@@ -36,13 +39,26 @@ export interface TestSystem {
  * nats-server: real services, real broker, real PostgreSQL.
  */
 export async function startTestSystem(
-  options: { services?: ServiceApp[]; gateway?: boolean; gatewayEnv?: Record<string, string>; serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>> } = {},
+  options: {
+    services?: ServiceApp[];
+    gateway?: boolean;
+    gatewayEnv?: Record<string, string>;
+    serviceEnvOverrides?: Partial<Record<ServiceApp, Record<string, string>>>;
+    /** Run every service on shared simulated time, starting from this setting (`CLOCK=shared`). */
+    sharedClock?: ClockSetting;
+    /** Runs once NATS is up, before any app starts (e.g. to write the shared clock's setting). */
+    beforeApps?: (natsAdmin: { servers: string; user: string; pass: string }) => Promise<void>;
+  } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
   const nats = await startTestNats({ auth: true });
+  if (options.sharedClock) {
+    const nc = await connect({ servers: nats.url, user: 'admin', pass: nats.passwords!.admin });
+    await publishClockSetting(nc, options.sharedClock).finally(() => nc.close());
+  }
   const natsUser = (user: NatsUserName) => ({ NATS_USER: user, NATS_PASSWORD: nats.passwords![user] });
   const port = await freePort();
-  const serviceEnv = { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', DB_POOL_MAX: '4' };
+  const serviceEnv: Record<string, string> = { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', DB_POOL_MAX: '4', ...(options.sharedClock ? { CLOCK: 'shared' } : {}) };
   const { servicePassword } = readTestEnv();
   /** Each stateful service logs in as its own role, with rights on its own schema only. */
   const databaseUrlFor = (app: StatefulApp) => {
@@ -96,6 +112,7 @@ export async function startTestSystem(
     },
   };
   try {
+    await options.beforeApps?.(system.natsAdmin);
     await Promise.all((options.services ?? ALL_SERVICES).map(start));
     if (options.gateway ?? true) await start('gateway');
   } catch (error) {

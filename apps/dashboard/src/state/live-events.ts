@@ -15,4 +15,11 @@ export const LIVE_EVENT_SUBJECTS: readonly LiveEventSubject[] = [
   'evt.metering.interval.corrected.v1',
   'evt.metering.anomaly.raised.v1',
   'evt.ledger.entry.committed.v1',
+  'evt.rides.trip.published.v1',
+  'evt.rides.trip.cancelled.v1',
+  'evt.rides.booking.requested.v1',
+  'evt.rides.booking.confirmed.v1',
+  'evt.rides.booking.declined.v1',
+  'evt.rides.booking.expired.v1',
+  'evt.rides.booking.cancelled.v1',
 ];

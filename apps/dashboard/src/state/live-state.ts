@@ -38,11 +38,24 @@ export interface LiveState {
   metering: { finalized: number; corrected: number; estimated: number; importWh: bigint; exportWh: bigint; anomalies: AnomalyWire[] };
   identity: { statusChanges: StatusChangeWire[]; changeCount: number };
   ledger: { committed: number; lastSequence: bigint | null; lastCommittedAt: string | null; byType: Record<string, number> };
+  rides: RidesState;
   /** Recent event ids, to apply each event once even if the stream replays it after a reconnect. */
   seen: Set<string>;
   seenOrder: string[];
 }
 
+/** The ride market since the dashboard connected: trips, and each booking's latest state. */
+export interface RidesState {
+  tripsPublished: number;
+  tripsCancelled: number;
+  /** Booking id → its latest state (bounded: the oldest are forgotten first). */
+  bookings: Map<string, string>;
+  /** Bookings ever confirmed, and the fare they held. */
+  confirmed: number;
+  fareHeldMicro: bigint;
+}
+
+export const RECENT_BOOKINGS = 5_000;
 export const RECENT_TRADES = 200;
 export const PRICE_POINTS = 2_000;
 export const RECENT_ANOMALIES = 100;
@@ -59,6 +72,7 @@ export function emptyLiveState(): LiveState {
     metering: { finalized: 0, corrected: 0, estimated: 0, importWh: 0n, exportWh: 0n, anomalies: [] },
     identity: { statusChanges: [], changeCount: 0 },
     ledger: { committed: 0, lastSequence: null, lastCommittedAt: null, byType: {} },
+    rides: { tripsPublished: 0, tripsCancelled: 0, bookings: new Map(), confirmed: 0, fareHeldMicro: 0n },
     seen: new Set(),
     seenOrder: [],
   };
@@ -145,9 +159,46 @@ function applyEvent(state: LiveState, subject: string, data: object): boolean {
       state.ledger.byType[entry.type] = (state.ledger.byType[entry.type] ?? 0) + 1;
       return true;
     }
+    case 'evt.rides.trip.published.v1':
+      state.rides.tripsPublished++;
+      return true;
+    case 'evt.rides.trip.cancelled.v1':
+      state.rides.tripsCancelled++;
+      return true;
+    case 'evt.rides.booking.requested.v1':
+    case 'evt.rides.booking.confirmed.v1':
+    case 'evt.rides.booking.declined.v1':
+    case 'evt.rides.booking.expired.v1':
+    case 'evt.rides.booking.cancelled.v1':
+      return applyBooking(state.rides, subject.split('.')[3]!, data as { bookingId: string; fareMicro: string });
     default:
       return false;
   }
+}
+
+function applyBooking(rides: RidesState, event: string, booking: { bookingId: string; fareMicro: string }): boolean {
+  if (event === 'confirmed') {
+    rides.confirmed++;
+    rides.fareHeldMicro += BigInt(booking.fareMicro);
+  }
+  // A later "requested" never overwrites a state the booking has already moved past.
+  if (event === 'requested' && rides.bookings.has(booking.bookingId)) return true;
+  rides.bookings.delete(booking.bookingId);
+  rides.bookings.set(booking.bookingId, event);
+  if (rides.bookings.size > RECENT_BOOKINGS) rides.bookings.delete(rides.bookings.keys().next().value!);
+  return true;
+}
+
+/** Requests waiting for a driver, and the share of bookings that ended up confirmed (null before any). */
+export function rideFigures(rides: RidesState): { openRequests: number; matchRate: number | null } {
+  let open = 0;
+  let matched = 0;
+  for (const state of rides.bookings.values()) {
+    if (state === 'requested') open++;
+    if (state === 'confirmed' || state === 'cancelled') matched++;
+  }
+  const decided = rides.bookings.size - open;
+  return { openRequests: open, matchRate: decided === 0 ? null : matched / decided };
 }
 
 function applyTrade(state: LiveState, trade: TradeWire): boolean {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IdentityCache, UnitOfWork } from '@ampool/messaging';
+import { Clock } from '@ampool/domain';
 import { METERING_CONFIG, type MeteringConfig } from '../config';
 import { Finalizer } from './finalizer.service';
 import { IntervalsRepository } from './intervals.repository';
@@ -24,6 +25,7 @@ export class EstimationSweeper implements OnApplicationBootstrap, OnModuleDestro
     private readonly identity: IdentityCache,
     private readonly uow: UnitOfWork,
     @Inject(METERING_CONFIG) private readonly config: MeteringConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,7 +41,7 @@ export class EstimationSweeper implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Finalizes what has become estimable; returns how many interval revisions were written. */
-  async sweep(nowMs = Date.now()): Promise<number> {
+  async sweep(nowMs = this.clock.now()): Promise<number> {
     const dueBefore = new Date(nowMs - (this.config.INTERVAL_MINUTES + this.config.ESTIMATE_AFTER_MINUTES) * 60_000);
     let written = 0;
     for (const { device, owner } of await this.intervals.devicesPendingBefore(dueBefore, DEVICES_PER_SWEEP)) {

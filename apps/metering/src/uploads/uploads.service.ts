@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AnomalyRaised, AppError, ErrorCode } from '@ampool/contracts';
-import { uuidv7 } from '@ampool/domain';
+import { Clock, uuidv7 } from '@ampool/domain';
 import { outboxEvent, UnitOfWork } from '@ampool/messaging';
 import {
   DEFAULT_ANOMALY_POLICY,
@@ -37,6 +37,7 @@ export class UploadsService {
     private readonly finalizer: Finalizer,
     private readonly intervals: IntervalsRepository,
     private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async submitReadings(input: { device: string; key: string; readings: { at: Date; importWh: bigint; exportWh: bigint; socWh?: bigint }[]; signature: string }) {
@@ -78,7 +79,7 @@ export class UploadsService {
   }
 
   private async store(device: ReportingDevice, kind: 'readings' | 'telegram', key: string, signature: Uint8Array<ArrayBuffer>, signedBytes: Uint8Array, readings: MeterReading[]) {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     // Readings stamped too far ahead would finalize intervals early; too old ones belong to
     // settled history. Neither is stored; both are recorded as anomalies.
     const refused: { at: string; code: RefusedCode }[] = [];

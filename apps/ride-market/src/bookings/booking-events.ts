@@ -2,7 +2,10 @@ import {
   BookingCancelled,
   BookingConfirmed,
   BookingDeclined,
+  BookingCompleted,
   BookingExpired,
+  BookingNoShowed,
+  BookingRefunded,
   BookingRequested,
 } from '@ampool/contracts';
 import { outboxEvent } from '@ampool/messaging';
@@ -10,6 +13,14 @@ import type { OutboxRow } from '@ampool/persistence';
 import { bookingView, type BookingRecord } from './bookings.repository';
 
 const SOURCE = 'rides';
+
+/** Where and when the booking agreed the pick-up and the drop-off: what trip proofs are checked against. */
+function meeting(b: BookingRecord) {
+  return {
+    pickupPoint: { lat: b.pickup.lat, lon: b.pickup.lon, at: b.pickupAt },
+    dropoffPoint: { lat: b.dropoff.lat, lon: b.dropoff.lon, at: b.dropoffAt },
+  };
+}
 
 function fact(b: BookingRecord, at: Date) {
   return {
@@ -22,21 +33,27 @@ function fact(b: BookingRecord, at: Date) {
  * The events of a booking that has just reached `b.state`, one per transition. An instant
  * booking is requested and confirmed in one step (`instantStep`): both transitions are told.
  */
-export function bookingEvents(b: BookingRecord, options: { at?: Date; driverMark?: boolean; instantStep?: boolean } = {}): OutboxRow[] {
-  const at = options.at ?? new Date();
+export function bookingEvents(b: BookingRecord, options: { at: Date; driverMark?: boolean; instantStep?: boolean }): OutboxRow[] {
+  const at = options.at;
   const outcome = () => bookingView(b, options.driverMark).outcome!;
   switch (b.state) {
     case 'requested':
       return [outboxEvent(BookingRequested, fact(b, at), SOURCE)];
     case 'confirmed':
       return options.instantStep
-        ? [outboxEvent(BookingRequested, { ...fact(b, at), state: 'requested' }, SOURCE), outboxEvent(BookingConfirmed, fact(b, at), SOURCE)]
-        : [outboxEvent(BookingConfirmed, fact(b, at), SOURCE)];
+        ? [outboxEvent(BookingRequested, { ...fact(b, at), state: 'requested' }, SOURCE), outboxEvent(BookingConfirmed, { ...fact(b, at), ...meeting(b) }, SOURCE)]
+        : [outboxEvent(BookingConfirmed, { ...fact(b, at), ...meeting(b) }, SOURCE)];
     case 'declined':
       return [outboxEvent(BookingDeclined, { ...fact(b, at), outcome: outcome() }, SOURCE)];
     case 'expired':
       return [outboxEvent(BookingExpired, { ...fact(b, at), outcome: outcome() }, SOURCE)];
+    case 'completed':
+      return [outboxEvent(BookingCompleted, { ...fact(b, at), outcome: outcome() }, SOURCE)];
+    case 'no-show':
+      return [outboxEvent(BookingNoShowed, { ...fact(b, at), outcome: outcome() }, SOURCE)];
     case 'cancelled':
+      // A disputed ride the rider got back in full: not a cancellation by either party.
+      if (b.rule === 'dispute-refund' || b.rule === 'dispute-timeout') return [outboxEvent(BookingRefunded, { ...fact(b, at), outcome: outcome() }, SOURCE)];
       return [outboxEvent(BookingCancelled, { ...fact(b, at), by: b.cancelledBy ?? 'driver', outcome: outcome() }, SOURCE)];
     default:
       return [];

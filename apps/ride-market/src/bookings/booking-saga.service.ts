@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError, ErrorCode, type BookingCreate, type RpcRequest } from '@ampool/contracts';
 import { approvalDeadlineMs, quoteBooking, serviceFeeMicro, takeSeats, type Leg } from '@ampool/matching';
+import { Clock } from '@ampool/domain';
 import { UnitOfWork } from '@ampool/messaging';
 import { policyOf, RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { rideError } from '../ride-errors';
@@ -52,10 +53,11 @@ export class BookingSaga {
     private readonly index: SearchIndex,
     private readonly uow: UnitOfWork,
     @Inject(RIDES_CONFIG) private readonly config: RideMarketConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Books a batch of requests; one outcome per request, in order. */
-  async create(items: CreateInput[], nowMs = Date.now()): Promise<Outcome[]> {
+  async create(items: CreateInput[], nowMs = this.clock.now()): Promise<Outcome[]> {
     const hashes = items.map(createHash_);
     const outcomes: (Outcome | undefined)[] = new Array(items.length);
     const replays = new Map<number, number>();
@@ -140,7 +142,7 @@ export class BookingSaga {
       await this.bookings.insertReserved(tx, rows);
       await this.trips.upsertLegs(tx, [...changed].flatMap(([tripId, legs]) => [...legs].map((leg) => ({ tripId, leg }))));
       await this.trips.touch(tx, [...changed.keys()]);
-      const now = new Date();
+      const now = new Date(nowMs);
       for (const r of rows) {
         toDrive.push({ ...r, state: 'reserved', holdState: 'placing', expiresAt: null, rule: null, riderRefundMicro: null, driverPayoutMicro: null, platformFeeMicro: null, cancelledBy: null, createdAt: now, updatedAt: now });
       }
@@ -158,7 +160,7 @@ export class BookingSaga {
    * Steps 2 and 3 for reserved bookings (new ones, retried ones, and those the sweeper finds).
    * Safe to run twice at once for the same booking: every step is idempotent or conditional.
    */
-  async drive(reserved: BookingRecord[], nowMs = Date.now()): Promise<Map<string, Outcome>> {
+  async drive(reserved: BookingRecord[], nowMs = this.clock.now()): Promise<Map<string, Outcome>> {
     const out = new Map<string, Outcome>();
     if (reserved.length === 0) return out;
     const paying = reserved.filter((b) => b.fareMicro + b.feeMicro > 0n);
@@ -193,7 +195,7 @@ export class BookingSaga {
           expiresAt: b.bookingMode === 'instant' ? null : new Date(approvalDeadlineMs(nowMs, b.pickupAt.getTime(), policy)),
         })),
       );
-      const at = new Date();
+      const at = new Date(nowMs);
       for (const b of moved) emit(...bookingEvents(b, { at, instantStep: b.bookingMode === 'instant' }));
       return moved;
     });

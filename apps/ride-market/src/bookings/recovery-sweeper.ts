@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '@ampool/domain';
 import { RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { BookingSaga } from './booking-saga.service';
 import { BookingTransitions } from './booking-transitions.service';
@@ -26,6 +27,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly saga: BookingSaga,
     private readonly transitions: BookingTransitions,
     @Inject(RIDES_CONFIG) private readonly config: RideMarketConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,16 +44,18 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
 
   private kick(cutoffMs?: number): void {
     if (this.running) return;
-    this.running = this.sweep(Date.now(), cutoffMs)
+    this.running = this.sweep(this.clock.now(), cutoffMs)
       .catch((error) => this.logger.warn(`sweep failed: ${(error as Error).message}`))
       .finally(() => (this.running = undefined));
   }
 
   /**
    * One sweep. A booking counts as stuck once untouched for twice the RPC timeout (a
-   * request in flight on another instance finishes or fails within it). Returns what was done.
+   * request in flight on another instance finishes or fails within it): real time, as the
+   * database stamps rows, while approval deadlines are business time (`nowMs`, the Clock).
+   * Returns what was done.
    */
-  async sweep(nowMs = Date.now(), cutoffMs = nowMs - 2 * this.config.RPC_TIMEOUT_MS): Promise<{ driven: number; released: number; expired: number }> {
+  async sweep(nowMs = this.clock.now(), cutoffMs = Date.now() - 2 * this.config.RPC_TIMEOUT_MS): Promise<{ driven: number; released: number; expired: number }> {
     const stuck = await this.bookings.stuck(new Date(cutoffMs), PER_SWEEP);
     const reserved = stuck.filter((b) => b.state === 'reserved');
     const releasing = stuck.filter((b) => b.holdState === 'releasing');

@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode, TripLegJudge } from '@ampool/contracts';
+import { RpcClient } from '@ampool/messaging';
 import type { BookingRecord } from './bookings.repository';
 
 /**
- * The hook for rider no-shows. A no-show moves the fare to the driver, so it needs proof:
- * metering's trip proofs (pick-up and drop-off confirmations signed by driver and rider,
- * `libs/metering` trip-proofs) showing the driver at the pickup point in time and no rider
- * confirmation. The metering service does not store or serve trip proofs yet, so no booking
- * has proof and every no-show report is refused with NO_SHOW_NOT_PROVEN, changing nothing.
- * When metering answers for a booking's proofs, this is the one place to ask it.
+ * Asks metering whether a rider no-show is proven: metering judges the booking's leg now, with
+ * the driver's claim (the driver's signed pick-up proof at the agreed point, the waiting time
+ * over, no proof at all from the rider). A leg metering does not know, or one without those
+ * proofs, is not proven; metering being away is an error the driver can retry, never a
+ * silent "no".
  */
 @Injectable()
 export class TripProofs {
-  async riderAbsentProven(_booking: BookingRecord): Promise<boolean> {
-    return false;
+  constructor(private readonly rpc: RpcClient) {}
+
+  async riderAbsentProven(booking: BookingRecord): Promise<boolean> {
+    try {
+      const { leg } = await this.rpc.request(TripLegJudge, { bookingId: booking.id, noShowClaimed: true });
+      if (leg.driver !== booking.driver || leg.rider !== booking.rider) return false;
+      return leg.status === 'rider-absent' || (leg.status === 'resolved' && leg.resolution?.outcome === 'rider-no-show');
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.TRIP_LEG_UNKNOWN) return false;
+      throw error;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { Clock } from '@ampool/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { RideMatcher, type RideRequest, type SearchResult } from '@ampool/matching';
 import { RIDES_CONFIG, type RideMarketConfig } from '../config';
@@ -43,6 +44,7 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly trips: TripsRepository,
     private readonly cache: TripCache,
     @Inject(RIDES_CONFIG) private readonly config: RideMarketConfig,
+    private readonly clock: Clock,
   ) {
     this.matcher = new RideMatcher({ roadFactor: config.ROAD_FACTOR, h3Resolution: config.H3_RESOLUTION });
   }
@@ -98,7 +100,7 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async refresh(): Promise<void> {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     for (;;) {
       const changes = await this.trips.changedSince(this.settledSeq, PAGE);
       const todo = changes.filter((c) => this.applied.get(c.id) !== c.changedSeq);

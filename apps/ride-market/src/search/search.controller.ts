@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { RideSearch, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 import { MAX_AMOUNT_MICRO, serviceFeeMicro } from '@ampool/matching';
+import { Clock } from '@ampool/domain';
 import { RpcHandler } from '@ampool/messaging';
 import { policyOf, RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { rideError } from '../ride-errors';
@@ -11,6 +12,7 @@ export class SearchController {
   constructor(
     private readonly index: SearchIndex,
     @Inject(RIDES_CONFIG) private readonly config: RideMarketConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Ranked offers from this instance's index (see SearchIndex for how instances converge). */
@@ -26,7 +28,7 @@ export class SearchController {
       maxTotalPriceMicro: input.maxTotalPriceMicro ?? MAX_AMOUNT_MICRO,
       ...(input.walkingRadiusM === undefined ? {} : { walkingRadiusM: input.walkingRadiusM }),
       ...(input.limit === undefined ? {} : { limit: input.limit }),
-      nowMs: Date.now(),
+      nowMs: this.clock.now(),
     });
     if (result.status === 'rejected') throw rideError(result, 'request');
     const policy = policyOf(this.config);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, TripCancelled, TripPublished, TripUpdated, type RpcRequest, type TripPublish, type TripView } from '@ampool/contracts';
 import { createTrip, maxSeatsTaken, type Trip } from '@ampool/matching';
 import { outboxEvent, UnitOfWork } from '@ampool/messaging';
+import { Clock } from '@ampool/domain';
 import type { Tx } from '@ampool/persistence';
 import { BookingTransitions } from '../bookings/booking-transitions.service';
 import { rideError } from '../ride-errors';
@@ -28,9 +29,10 @@ export class TripsService {
     private readonly index: SearchIndex,
     private readonly transitions: BookingTransitions,
     private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
-  async publish(input: TripRequest, nowMs = Date.now()): Promise<TripView> {
+  async publish(input: TripRequest, nowMs = this.clock.now()): Promise<TripView> {
     const spec = specOf(input);
     const hash = specHash(input.driver, spec);
     const replay = async () => {
@@ -47,7 +49,7 @@ export class TripsService {
       const ok = await this.trips.insert(tx, { id: input.id, driver: input.driver, spec, routeLengthM: created.trip.routeLengthM, requestHash: hash });
       if (!ok) return null;
       const record = (await this.trips.find(input.id, tx))!;
-      emit(outboxEvent(TripPublished, tripFact(record, new Date()), 'rides'));
+      emit(outboxEvent(TripPublished, tripFact(record, new Date(nowMs)), 'rides'));
       return record;
     });
     if (!inserted) return (await replay())!;
@@ -56,7 +58,7 @@ export class TripsService {
     return tripView(inserted, created.trip);
   }
 
-  async update(input: TripRequest, nowMs = Date.now()): Promise<TripView> {
+  async update(input: TripRequest, nowMs = this.clock.now()): Promise<TripView> {
     const spec = specOf(input);
     const created = createTrip(tripInputOf(input.id, input.driver, spec), { nowMs });
     const record = await this.uow.run(async (tx, emit) => {
@@ -74,7 +76,7 @@ export class TripsService {
       }
       await this.trips.update(tx, { id: input.id, spec, routeLengthM: created.trip.routeLengthM, routeChanged });
       const updated = (await this.trips.find(input.id, tx))!;
-      emit(outboxEvent(TripUpdated, tripFact(updated, new Date()), 'rides'));
+      emit(outboxEvent(TripUpdated, tripFact(updated, new Date(nowMs)), 'rides'));
       return updated;
     });
     this.index.poke();
@@ -87,9 +89,10 @@ export class TripsService {
       const current = await this.lockOwned(tx, input.id, input.driver, true);
       if (current.status === 'cancelled') return { record: current, cancelled: [] };
       await this.trips.cancel(tx, input.id);
-      const cancelledBookings = await this.transitions.cancelAllOnTrip(tx, emit, input.id);
+      const nowMs = this.clock.now();
+      const cancelledBookings = await this.transitions.cancelAllOnTrip(tx, emit, input.id, nowMs);
       const after = (await this.trips.find(input.id, tx))!;
-      emit(outboxEvent(TripCancelled, tripFact(after, new Date()), 'rides'));
+      emit(outboxEvent(TripCancelled, tripFact(after, new Date(nowMs)), 'rides'));
       return { record: after, cancelled: cancelledBookings };
     });
     await this.transitions.settle(cancelled);

@@ -41,8 +41,8 @@ function add(deltas: Map<string, BalanceDelta>, accountId: string, change: Parti
  *
  * Placing holds fare + fee as a pending transfer payer → escrow. Releasing voids it and posts
  * the policy's split: the payee's part payer → payee, the fee payer → platform; the refund
- * is what the void gives back. Completion (capture on proven drop-off) is a release with
- * the `completed` rule once trip proofs exist.
+ * is what the void gives back. Completion (capture on a drop-off proven by trip proofs) is a
+ * release with the `completed` rule: the fare to the driver, the fee to the platform.
  */
 @Injectable()
 export class BookingHoldsService {

@@ -75,6 +75,23 @@ export const ErrorCode = {
   RIDE_NOT_SERVED: 'RIDE_NOT_SERVED',
   /** A rider no-show needs metering's trip proofs, and there are none for this booking. */
   NO_SHOW_NOT_PROVEN: 'NO_SHOW_NOT_PROVEN',
+  // Trip proofs (metering).
+  /** Metering knows no confirmed booking with this id (yet: confirmations arrive as events, retry shortly). */
+  TRIP_LEG_UNKNOWN: 'TRIP_LEG_UNKNOWN',
+  /** The proof's sender or signing key is not the booking's party for that role. */
+  TRIP_PROOF_WRONG_PARTY: 'TRIP_PROOF_WRONG_PARTY',
+  /** A pick-up later than the same party's drop-off (or a drop-off before its pick-up). */
+  TRIP_PROOF_OUT_OF_ORDER: 'TRIP_PROOF_OUT_OF_ORDER',
+  /** The proof's position is further from the agreed meeting point than the tolerance. */
+  TRIP_PROOF_TOO_FAR: 'TRIP_PROOF_TOO_FAR',
+  /** The proof's time is too far from the agreed time, or ahead of now by more than the allowed clock skew. */
+  TRIP_PROOF_OFF_TIME: 'TRIP_PROOF_OFF_TIME',
+  /** The party already confirmed this event with a different statement; the first one stands. */
+  TRIP_PROOF_CONFLICT: 'TRIP_PROOF_CONFLICT',
+  /** The leg already has a verdict: no new proofs are taken. */
+  TRIP_LEG_DECIDED: 'TRIP_LEG_DECIDED',
+  /** Only a disputed leg can be resolved (or it was resolved differently before). */
+  TRIP_DISPUTE_NOT_OPEN: 'TRIP_DISPUTE_NOT_OPEN',
   // energy market
   /** The zone is not part of any configured area (or the area is not configured). */
   ZONE_UNKNOWN: 'ZONE_UNKNOWN',

@@ -8,6 +8,7 @@ import { EntryCommitted } from '../ledger/entry-committed.contract';
 import { AnomalyRaised, IntervalCorrected, IntervalFinalized } from '../metering/interval-events.contract';
 import { HoldPlaced } from '../settlement/hold-placed.contract';
 import { HoldRejected } from '../settlement/hold-rejected.contract';
+import { BookingCancelled, BookingConfirmed, BookingDeclined, BookingExpired, BookingRequested, TripCancelled, TripPublished } from '../rides/ride-events.contract';
 import { instant } from '../wire/codecs';
 
 /**
@@ -26,6 +27,13 @@ export const LIVE_EVENTS = [
   IntervalCorrected,
   AnomalyRaised,
   EntryCommitted,
+  TripPublished,
+  TripCancelled,
+  BookingRequested,
+  BookingConfirmed,
+  BookingDeclined,
+  BookingExpired,
+  BookingCancelled,
 ] as const satisfies readonly EventContract[];
 
 /** The subjects relayed on the live stream. */

@@ -112,6 +112,8 @@ export type BookingStateView = z.output<typeof bookingState>;
 export const policyRule = z.enum([
   'completed', 'rider-early-cancel', 'rider-late-cancel', 'request-withdrawn', 'driver-cancel',
   'driver-cancel-request', 'declined', 'expired', 'rider-no-show', 'hold-refused',
+  // A disputed ride: the rider refunded by an operator, or by the dispute timeout's default.
+  'dispute-refund', 'dispute-timeout',
 ]);
 
 /** How the held fare + fee was split when the booking ended. */

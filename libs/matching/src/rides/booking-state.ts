@@ -4,8 +4,9 @@
  * ```
  *               confirm               complete
  *   requested ──────────▶ confirmed ───────────▶ completed
- *     │  │  │                │  │
- *     │  │  └─ cancel ─┐     │  └── no-show ───▶ no-show
+ *     │  │  │                │  │  │
+ *     │  │  └─ cancel ─┐     │  │  └── no-show ─▶ no-show
+ *     │  │             │     │  └── refund ────▶ cancelled
  *     │  └─ expire ──┐ │     └── cancel ───────▶ cancelled
  *     └─ decline ─┐  │ └──────────────────────▶ cancelled
  *                 ▼  ▼
@@ -16,7 +17,9 @@
  * request, in the same transaction); an approval booking waits in `requested` for the
  * driver's `confirm` or `decline`, or its deadline's `expire`. A proven rider no-show is its
  * own final state rather than "completed" or "cancelled": the money goes as for a completed
- * ride, but the record must say the ride did not happen.
+ * ride, but the record must say the ride did not happen. A `refund` ends a disputed ride with
+ * the rider's money back (an operator's decision, or the dispute timeout's default): the
+ * booking is `cancelled` by neither party.
  */
 import { RideRejectCode, type RideRejected, rideRejected } from './ride-codes';
 
@@ -24,7 +27,7 @@ import { RideRejectCode, type RideRejected, rideRejected } from './ride-codes';
 export type BookingState = 'requested' | 'confirmed' | 'completed' | 'cancelled' | 'expired' | 'declined' | 'no-show';
 
 /** What can happen to a booking. `cancel` is by rider or driver; who matters for the money, not for the state. */
-export type BookingEventType = 'confirm' | 'decline' | 'expire' | 'cancel' | 'complete' | 'no-show';
+export type BookingEventType = 'confirm' | 'decline' | 'expire' | 'cancel' | 'complete' | 'no-show' | 'refund';
 
 /** Result of {@link nextBookingState}. */
 export type BookingTransition = { readonly status: 'accepted'; readonly from: BookingState; readonly to: BookingState } | RideRejected;
@@ -34,7 +37,7 @@ export const FINAL_BOOKING_STATES: ReadonlySet<BookingState> = new Set(['complet
 
 const TRANSITIONS: Readonly<Record<'requested' | 'confirmed', Partial<Record<BookingEventType, BookingState>>>> = {
   requested: { confirm: 'confirmed', decline: 'declined', expire: 'expired', cancel: 'cancelled' },
-  confirmed: { complete: 'completed', cancel: 'cancelled', 'no-show': 'no-show' },
+  confirmed: { complete: 'completed', cancel: 'cancelled', 'no-show': 'no-show', refund: 'cancelled' },
 };
 
 /**

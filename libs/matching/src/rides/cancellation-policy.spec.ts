@@ -98,6 +98,18 @@ describe('applyBookingEvent', () => {
     expect(applyBookingEvent('confirmed', MONEY, { type: 'no-show', proofVerified: false })).toMatchObject({ code: RideRejectCode.NO_SHOW_NOT_PROVEN });
   });
 
+  it('refunds fare and fee of a disputed ride, recording whether an operator or the timeout decided, and only from confirmed', () => {
+    expect(outcome('confirmed', { type: 'refund', by: 'operator' })).toMatchObject({
+      state: 'cancelled',
+      rule: 'dispute-refund',
+      split: { riderRefundMicro: 13_580_247n, driverPayoutMicro: 0n, platformFeeMicro: 0n },
+      driverReliabilityMark: false,
+    });
+    expect(outcome('confirmed', { type: 'refund', by: 'timeout' })).toMatchObject({ rule: 'dispute-timeout' });
+    expect(applyBookingEvent('requested', MONEY, { type: 'refund', by: 'operator' })).toMatchObject({ code: RideRejectCode.ILLEGAL_TRANSITION });
+    expect(applyBookingEvent('completed', MONEY, { type: 'refund', by: 'timeout' })).toMatchObject({ code: RideRejectCode.BOOKING_FINAL });
+  });
+
   it('follows a configured policy: 48 h notice, 30 % to the driver', () => {
     const policy: CancellationPolicy = { ...DEFAULT_CANCELLATION_POLICY, freeCancellationNoticeMs: 48 * HOUR, lateCancellationDriverShareBps: 3_000 };
     expect(outcome('confirmed', { type: 'cancel', by: 'rider', atMs: DEPARTURE - 30 * HOUR }, MONEY, policy).split).toEqual({
@@ -125,6 +137,7 @@ describe('applyBookingEvent', () => {
       fc.constant<BookingEvent>({ type: 'expire' }),
       fc.constant<BookingEvent>({ type: 'complete' }),
       fc.constant<BookingEvent>({ type: 'no-show', proofVerified: true }),
+      fc.record({ type: fc.constant('refund' as const), by: fc.constantFrom<'operator' | 'timeout'>('operator', 'timeout') }),
       fc.record({ type: fc.constant('cancel' as const), by: fc.constantFrom<'rider' | 'driver'>('rider', 'driver'), atMs: fc.integer({ min: DEPARTURE - 96 * HOUR, max: DEPARTURE + 4 * HOUR }) }),
     );
     const policy: fc.Arbitrary<CancellationPolicy> = fc.record({

@@ -15,6 +15,7 @@
  * | driver cancels a pending request (requested)       | fare + fee         | 0                  | 0        | no          |
  * | driver declines / request expires (requested)      | fare + fee         | 0                  | 0        | no          |
  * | rider no-show, proven by trip proofs (confirmed)   | 0                  | fare               | fee      | no          |
+ * | disputed ride refunded: operator or timeout (conf.)| fare + fee         | 0                  | 0        | no          |
  *
  * Defaults ({@link DEFAULT_CANCELLATION_POLICY}): notice 24 h, late share 50 %, fee 10 %.
  */
@@ -92,7 +93,9 @@ export type BookingEvent =
   | { readonly type: 'cancel'; readonly by: 'rider' | 'driver'; readonly atMs: number }
   | { readonly type: 'complete' }
   /** `proofVerified`: metering has verified the trip proofs showing the driver at the pickup and the rider absent. */
-  | { readonly type: 'no-show'; readonly proofVerified: boolean };
+  | { readonly type: 'no-show'; readonly proofVerified: boolean }
+  /** A disputed ride ends with the rider refunded: `by` an operator's decision or the dispute timeout's default. */
+  | { readonly type: 'refund'; readonly by: 'operator' | 'timeout' };
 
 /** Which row of the policy table decided the money. */
 export type PolicyRule =
@@ -105,7 +108,9 @@ export type PolicyRule =
   | 'driver-cancel-request'
   | 'declined'
   | 'expired'
-  | 'rider-no-show';
+  | 'rider-no-show'
+  | 'dispute-refund'
+  | 'dispute-timeout';
 
 /** Result of {@link applyBookingEvent}. `split` is `null` while the hold stays in place (after `confirm`). */
 export type BookingOutcome =
@@ -167,6 +172,9 @@ export function applyBookingEvent(
         return rideRejected(RideRejectCode.NO_SHOW_NOT_PROVEN, 'a no-show needs verified trip proofs');
       }
       return accepted('rider-no-show', split(0n, fare, fee));
+    case 'refund':
+      if (event.by !== 'operator' && event.by !== 'timeout') return rideRejected(RideRejectCode.MALFORMED_INPUT, 'refund must be by operator or timeout');
+      return accepted(event.by === 'operator' ? 'dispute-refund' : 'dispute-timeout', split(held, 0n, 0n));
     case 'cancel': {
       if (!Number.isSafeInteger(event.atMs) || !Number.isSafeInteger(money.departureMs)) {
         return rideRejected(RideRejectCode.MALFORMED_INPUT, 'cancel needs integer atMs and departureMs');
