@@ -69,6 +69,9 @@ describe('the energy market', () => {
     expect(areas.map((a) => a.id)).toEqual(['default', 'west']);
     const again = await configureArea(sys.client, op, 'west', WEST);
     expect(again.area.version).toBe(2);
+    // Each change is audited with the operator who made it.
+    const audit = await query<{ actor: string; action: string }>(sys.db.url, `SELECT actor, action FROM energy.audit WHERE target = 'west' ORDER BY seq`);
+    expect(audit).toEqual([1, 2].map(() => ({ actor: expect.stringMatching(/^operator:/), action: 'area.configure' })));
   });
 
   it('trades across zones only within the grid fee and the transfer capacity, and consumes that capacity', async () => {

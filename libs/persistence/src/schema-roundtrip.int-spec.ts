@@ -100,6 +100,11 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         appliedSeq: 12n, appliedBatches: 4, clearing: '[]', createdAt: at,
       },
     },
+    EnergyAudit: {
+      delegate: 'energyAudit',
+      where: byId,
+      row: { id: randomUUID(), seq: 11n, actor: 'operator:x', action: 'area.configure', target: 'default', details: '{}', at },
+    },
     EnergyStandingPolicy: {
       delegate: 'energyStandingPolicy',
       where: byId,
