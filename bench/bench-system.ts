@@ -8,8 +8,10 @@ import {
   ensureServiceLogins,
   freePort,
   localDataDir,
+  prepareLedgerMembers,
   repoRoot,
   startApp,
+  startValidators,
   startNatsServer,
   type ServiceProcess,
   type StatefulApp,
@@ -67,7 +69,8 @@ export async function startBenchSystem(
         : {}),
       ...(envOverrides[app] ?? {}),
     });
-    procs.push(...(await Promise.all(services.map((app) => startApp(app, envFor(app))))));
+    const ledgerMembers = prepareLedgerMembers(join(storeDir, 'ledger'), { keys: 'labelled', label: 'bench', chainId: 'ampool-bench' });
+    procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
     const port = await freePort();
     procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
     const gatewayUrl = `http://127.0.0.1:${port}`;

@@ -107,11 +107,18 @@ describe('settlement killed while trades execute', () => {
       }, 30_000, `buyer ${b.did} to hold exactly its trades`);
     }
 
-    const entries = await query<{ type: string; n: string }>(sys.db.url, 'SELECT type, count(*)::text AS n FROM ledger.entry GROUP BY type ORDER BY type');
-    expect(entries).toEqual([
-      { type: 'energy.trade', n: String(BUYS) },
-      { type: 'settlement.hold', n: String(BUYS) },
-    ]);
+    // Every validator's copy of the ledger holds each trade and each hold exactly once.
+    const exactlyOnce = [
+      { type: 'energy.trade', n: String(BUYS), d: String(BUYS) },
+      { type: 'settlement.hold', n: String(BUYS), d: String(BUYS) },
+    ];
+    for (const schema of ['ledger_v1', 'ledger_v2', 'ledger_v3']) {
+      const entries = await eventually(async () => {
+        const rows = await query<{ type: string; n: string; d: string }>(sys.db.url, `SELECT type, count(*)::text AS n, count(DISTINCT subject_id)::text AS d FROM ${schema}.entry GROUP BY type ORDER BY type`);
+        return JSON.stringify(rows) === JSON.stringify(exactlyOnce) ? rows : undefined;
+      }, 30_000, `${schema} to hold every trade and hold once`);
+      expect(entries).toEqual(exactlyOnce);
+    }
   });
 
   it('changes nothing when the same trade event is delivered again', async () => {

@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { IntervalFinalized } from '@ampool/contracts';
 import { fillValueMicro, nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { settleDeliveries } from '@ampool/settlement';
@@ -10,7 +10,6 @@ const SELLERS = 45;
 const BUYERS = 5;
 const WH = 1_000n;
 const PRICE = 200_000n; // each trade: 1 kWh at 0.20 = 200,000 µ held
-const GRID_FEE = 20_000n;
 const EXPORTS = [1_000n, 400n, 0n]; // full, short, nothing — by seller index
 
 /**
@@ -28,7 +27,7 @@ describe('settlement killed while it settles deliveries', () => {
 
   beforeAll(async () => {
     sys = await startTestSystem({
-      serviceEnvOverrides: { settlement: { GRID_FEE_MICRO_PER_KWH: String(GRID_FEE), PLATFORM_FEE_BPS: '100', RETAIL_MICRO_PER_KWH: '300000', DELIVERY_SWEEP_MS: '200' } },
+      serviceEnvOverrides: { settlement: { PLATFORM_FEE_BPS: '100', RETAIL_MICRO_PER_KWH: '300000', DELIVERY_SWEEP_MS: '200' } },
     });
     nc = await connect(sys.natsAdmin);
     operator = await sys.operator();
@@ -48,7 +47,8 @@ describe('settlement killed while it settles deliveries', () => {
     const buyers = await Promise.all(Array.from({ length: BUYERS }, (_, i) => sys.participant('household', `buyer ${i}`)));
     for (const b of buyers) expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: b.did, amountMicro: '5000000' }, operator)).status).toBe(201);
     for (const s of sellers) {
-      const r = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: s.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(WH), limitPriceMicroPerKwh: String(PRICE) }, s);
+      const battery = await registerDevice(sys.client, s, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_350n });
+      const r = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: s.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(WH), limitPriceMicroPerKwh: String(PRICE), device: battery.did }, s);
       expect(r.status).toBe(201);
     }
     // Each buy takes one whole sell order (same size, time priority).
@@ -98,7 +98,7 @@ describe('settlement killed while it settles deliveries', () => {
     for (const t of trades) {
       const i = sellers.findIndex((s) => s.did === t.seller);
       const [s] = settleDeliveries(
-        [{ id: t.id, buyer: t.buyer, seller: t.seller, energyWh: WH, priceMicroPerKwh: PRICE - GRID_FEE, gridFeeMicroPerKwh: GRID_FEE, valueMicro: fillValueMicro(PRICE - GRID_FEE, WH), buyerCostMicro: fillValueMicro(PRICE, WH), executedAt: t.executed_at.getTime() }],
+        [{ id: t.id, buyer: t.buyer, seller: t.seller, energyWh: WH, priceMicroPerKwh: PRICE, gridFeeMicroPerKwh: 0n, valueMicro: fillValueMicro(PRICE, WH), buyerCostMicro: fillValueMicro(PRICE, WH), executedAt: t.executed_at.getTime() }],
         exportOf(i),
         { retailMicroPerKwh: 300_000n, platformFeeBps: 100n },
       );

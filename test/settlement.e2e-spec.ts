@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
+import { cancelOrder, configureArea, registerDevice, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { IntervalCorrected, IntervalFinalized } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { publishClockSetting } from '@ampool/messaging';
@@ -19,7 +19,8 @@ const INTERVAL = 15 * MIN;
  * the grid operator, a shortfall bought from the utility with the seller paying up to retail,
  * an unproven interval kept waiting until a correction or its timeout.
  *
- * Settings: grid fee 0.02/kWh (out of the 0.20 trade price), platform fee 1%, retail 0.30/kWh.
+ * Settings: sellers in zone west sell at 0.18/kWh to buyers in zone east, and the market adds
+ * its grid fee of 0.02/kWh between the zones (the buyer pays 0.20); platform fee 1%, retail 0.30/kWh.
  */
 describe('settlement of energy deliveries through the gateway', () => {
   let sys: TestSystem;
@@ -48,6 +49,15 @@ describe('settlement of energy deliveries through the gateway', () => {
       },
     });
     operator = await sys.operator();
+    await configureArea(sys.client, operator, 'settle', {
+      zones: ['west', 'east'], intervalMinutes: 15, openAheadMinutes: 48 * 60, gateClosureMinutes: 0, closingCallMinutes: 0,
+      feedInMicroPerKwh: '50000', retailMicroPerKwh: '300000', mode: 'continuous',
+      pairs: [
+        { from: 'west', to: 'west', gridFeeMicroPerKwh: '0', transferCapacityWh: null },
+        { from: 'east', to: 'east', gridFeeMicroPerKwh: '0', transferCapacityWh: null },
+        { from: 'west', to: 'east', gridFeeMicroPerKwh: '20000', transferCapacityWh: null },
+      ],
+    });
   });
   afterAll(async () => {
     await nc?.close();
@@ -67,16 +77,24 @@ describe('settlement of energy deliveries through the gateway', () => {
   const tradeRow = async (id: string) =>
     (await query<{ state: string; rule: string | null; delivered_wh: string | null }>(sys.db.url, 'SELECT state, rule, delivered_wh::text FROM settlement.energy_trade WHERE trade_id = $1', [id]))[0];
 
-  /** A household with a registered meter. */
+  /** A household with a registered meter, and a battery its sell orders name. */
   async function household(name: string) {
     const p = await sys.participant('household', name);
     const device = await registerDevice(sys.client, p, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
-    return { ...p, device: { did: device.did, key: device.key } };
+    const battery = await registerDevice(sys.client, p, 'battery', { powerW: 10_000n, capacityWh: 13_500n, reserveWh: 1_350n });
+    return { ...p, device: { did: device.did, key: device.key }, battery: battery.did };
   }
-  async function trade(seller: RegisteredParticipant, buyer: RegisteredParticipant, intervalStart: string, wh: bigint) {
-    const sell = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(wh), limitPriceMicroPerKwh: '200000' }, seller);
+  /** The seller's offer in zone west at 0.18/kWh (the buyer pays 0.20 with the grid fee). */
+  const sellBody = (seller: { did: string; battery: string }, intervalStart: string, wh: bigint) => ({
+    id: uuidv7(), participant: seller.did, side: 'sell', zone: 'west', intervalStart, quantityWh: String(wh), limitPriceMicroPerKwh: '180000', device: seller.battery,
+  });
+  const buyBody = (buyer: { did: string }, intervalStart: string, wh: bigint) => ({
+    id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'east', intervalStart, quantityWh: String(wh), limitPriceMicroPerKwh: '250000',
+  });
+  async function trade(seller: RegisteredParticipant & { battery: string }, buyer: RegisteredParticipant, intervalStart: string, wh: bigint) {
+    const sell = await api('POST', '/v1/energy/orders', sellBody(seller, intervalStart, wh), seller);
     expect(sell.status).toBe(201);
-    const buy = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: String(wh), limitPriceMicroPerKwh: '250000' }, buyer);
+    const buy = await api('POST', '/v1/energy/orders', buyBody(buyer, intervalStart, wh), buyer);
     expect(buy.status).toBe(201);
     expect(buy.body.trades).toHaveLength(1);
     const t = buy.body.trades[0];
@@ -252,7 +270,7 @@ describe('settlement of energy deliveries through the gateway', () => {
     expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true });
   });
 
-  it('gives an unfunded trade no energy, and settles a trade that arrives after its interval against the export left', async () => {
+  it('refuses an unfunded buyer before any trade, and settles a trade that arrives after its interval against the export left', async () => {
     let start = nextIntervalStartMs(Date.now());
     if (start - Date.now() < MIN) start = nextIntervalStartMs(start);
     const intervalStart = new Date(start).toISOString();
@@ -260,17 +278,20 @@ describe('settlement of energy deliveries through the gateway', () => {
     const broke = await sys.participant('household', 'no money');
     const funded = await sys.participant('household', 'funded');
     await deposit(funded.did, 1_000_000n);
-    // First come: a buyer with no money (its trade is unfunded), then a funded one.
-    const sell = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '2000', limitPriceMicroPerKwh: '200000' }, seller);
+    // First come: a buyer with no money — its order is refused before it can trade, since
+    // the market holds the money at order time — then a funded one.
+    const sell = await api('POST', '/v1/energy/orders', sellBody(seller, intervalStart, 2_000n), seller);
     expect(sell.status).toBe(201);
-    const first = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: broke.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '250000' }, broke);
-    await eventually(async () => (await api('GET', `/v1/energy/trades/${first.body.trades[0].id}`, undefined, broke)).body.trade.status === 'unfunded', 30_000, 'the first trade to be unfunded');
-    const second = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: funded.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '250000' }, funded);
+    const first = await api('POST', '/v1/energy/orders', buyBody(broke, intervalStart, 1_000n), broke);
+    expect(first.body.code).toBe('INSUFFICIENT_FUNDS');
+    const second = await api('POST', '/v1/energy/orders', buyBody(funded, intervalStart, 1_000n), funded);
+    // The seller's other kWh stays unsold: withdrawn, so later buyers of this test meet their own sellers.
+    expect((await cancelOrder(sys.client, seller.key, sell.body.order.id)).status).toBe('cancelled');
     await eventually(async () => (await api('GET', `/v1/energy/trades/${second.body.trades[0].id}`, undefined, funded)).body.trade.status === 'committed', 30_000, 'the second trade to be held');
     // 1 kWh exported: all of it goes to the funded trade.
     await finalize(seller, start, 'measured', 1_000n);
     await eventually(async () => (await tradeRow(second.body.trades[0].id))?.state === 'settled', 30_000, 'the funded trade to settle');
-    expect(await tradeRow(first.body.trades[0].id)).toEqual({ state: 'unfunded', rule: null, delivered_wh: null });
+    expect(await query(sys.db.url, 'SELECT 1 FROM settlement.energy_trade WHERE buyer = $1', [broke.did])).toEqual([]);
     expect(await tradeRow(second.body.trades[0].id)).toEqual({ state: 'settled', rule: 'measured', delivered_wh: '1000' });
     expect(await account(seller.did)).toEqual({ balance: 178_200n, pending: 0n });
 

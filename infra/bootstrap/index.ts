@@ -6,3 +6,4 @@ export * from './environment';
 export * from './app-process';
 export * from './service-logins';
 export * from './chromium';
+export * from './ledger-members';

@@ -5,8 +5,10 @@ import {
   BootstrapError,
   ensureEnvironment,
   localDataDir,
+  prepareLedgerMembers,
   repoRoot,
   startApp,
+  startValidators,
   ensureServiceLogins,
   tcpAnswers,
   type Environment,
@@ -97,7 +99,13 @@ async function main(): Promise<void> {
   };
   say(`starting ${BACKEND.length} services…`);
   const t0 = Date.now();
-  started.push(...(await Promise.all(BACKEND.map((app) => startApp(app, envFor(app), { onOutput: passThrough })))));
+  // The ledger is three validators; their keys and genesis stay under .ampool/ledger (made once, never committed).
+  const ledgerMembers = prepareLedgerMembers(join(localDataDir(root), 'ledger'), { keys: 'random', chainId: 'ampool-demo' });
+  started.push(
+    ...(await Promise.all(
+      BACKEND.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app), { onOutput: passThrough }) : startApp(app, envFor(app), { onOutput: passThrough }))),
+    )),
+  );
   // A headless run is a load run from one machine: the operator onboards a thousand homes at
   // once, so the per-caller limits are lifted for it.
   const limits: Record<string, string> = headless ? { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' } : {};

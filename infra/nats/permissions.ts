@@ -30,6 +30,10 @@ import {
   DeviceRegister,
   DURABLE_CONSUMERS,
   EntryGet,
+  EntryProof,
+  ConsistencyProof,
+  BlockGet,
+  LedgerStatus,
   Health,
   IntervalList,
   KeyResolve,
@@ -116,6 +120,8 @@ interface UserNeeds {
   readsBuckets?: string[];
   /** Its own write-ahead streams: it appends, reads back with ordered consumers, and gets messages by subject. */
   journals?: StreamDefinition[];
+  /** Streams it reads in order with ordered (ephemeral) consumers: the ledger validators. */
+  readsInOrder?: StreamDefinition[];
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -128,6 +134,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   // energy market
   OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
+  EntryProof, ConsistencyProof, BlockGet, LedgerStatus,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];
 
@@ -153,7 +160,15 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
   rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  ledger: { publishes: [STREAMS.ledger], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  ledger: {
+    publishes: [STREAMS.ledger, STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
+    calls: [],
+    serves: true,
+    listens: [],
+    buckets: [],
+    readsBuckets: [CLOCK_BUCKET],
+    readsInOrder: [STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
+  },
   simulator: { publishes: [], calls: [], serves: true, listens: [], buckets: [CLOCK_BUCKET] },
 };
 
@@ -210,6 +225,13 @@ export function permissionsOf(user: NatsUser): Permissions {
       `$JS.API.CONSUMER.MSG.NEXT.${j.name}.>`,
       `$JS.FC.${j.name}.>`,
       ...j.subjects,
+    ]),
+    ...(needs.readsInOrder ?? []).flatMap((st) => [
+      `$JS.API.CONSUMER.CREATE.${st.name}`,
+      `$JS.API.CONSUMER.CREATE.${st.name}.>`,
+      `$JS.API.CONSUMER.INFO.${st.name}.>`,
+      `$JS.API.CONSUMER.DELETE.${st.name}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${st.name}.>`,
     ]),
     ...consumers.flatMap((c) => {
       const stream = streamForSubject(c.contract.subject)!.name;

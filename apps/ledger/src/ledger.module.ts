@@ -1,21 +1,30 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
-import type { LedgerConfig } from './config';
-import { EntriesConsumer } from './entries/entries.consumer';
-import { EntriesController } from './entries/entries.controller';
-import { EntriesRepository } from './entries/entries.repository';
-import { EntriesService } from './entries/entries.service';
+import { VALIDATOR_SETTINGS, type LedgerConfig, type ValidatorSettings } from './config';
+import { LedgerController } from './api/ledger.controller';
+import { ChainStore } from './chain/chain.store';
+import { ValidatorService } from './chain/validator.service';
+import { RelayConsumer } from './relay/relay.consumer';
 
-/** Records every trade and hold as an append-only entry with the hash of its canonical JSON. */
+/**
+ * One ledger validator: orders entries by the submit stream, cuts and stores blocks in its
+ * own schema, signs them, and collects the other validators' signatures until a quorum makes
+ * each block final. It also relays trades and holds from the other services as entries.
+ */
 @Module({})
 export class LedgerModule {
-  static forRoot(config: LedgerConfig): DynamicModule {
+  static forRoot(config: LedgerConfig, settings: ValidatorSettings): DynamicModule {
     return {
       module: LedgerModule,
-      imports: statefulServiceImports({ service: 'ledger', schema: 'ledger', config, publishes: [STREAMS.ledger] }),
-      controllers: [createHealthController('ledger'), EntriesController],
-      providers: [EntriesRepository, EntriesService, EntriesConsumer],
+      imports: statefulServiceImports({ service: 'ledger', schema: 'ledger', config, publishes: [STREAMS.ledger, STREAMS.ledgerSubmit, STREAMS.ledgerVotes] }),
+      controllers: [createHealthController('ledger'), LedgerController],
+      providers: [
+        { provide: VALIDATOR_SETTINGS, useValue: settings },
+        { provide: ChainStore, useFactory: () => ChainStore.connect(settings.databaseUrl, settings.schema, Math.min(settings.poolMax, 4), `ledger-${settings.name}`) },
+        ValidatorService,
+        RelayConsumer,
+      ],
     };
   }
 }

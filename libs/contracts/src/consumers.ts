@@ -6,6 +6,7 @@ import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
 import { HoldRejected } from './settlement/hold-rejected.contract';
 import { IntervalCorrected, IntervalFinalized } from './metering/interval-events.contract';
+import { BookingHoldPlaced, BookingHoldReleased } from './settlement/booking-hold-events.contract';
 import type { ServiceName } from './health/health.contract';
 import { TripLegProven, TripLegResolved, TripLegRiderAbsent } from './metering/trip-leg-events.contract';
 import { BookingCancelled, BookingConfirmed } from './rides/ride-events.contract';
@@ -19,6 +20,8 @@ export const DURABLE_CONSUMERS = {
   settlementTradeHolds: { durable: 'settlement-trade-holds', service: 'settlement', contract: TradeExecuted },
   ledgerTrades: { durable: 'ledger-trades', service: 'ledger', contract: TradeExecuted },
   ledgerHolds: { durable: 'ledger-holds', service: 'ledger', contract: HoldPlaced },
+  ledgerBookingHolds: { durable: 'ledger-booking-holds', service: 'ledger', contract: BookingHoldPlaced },
+  ledgerBookingReleases: { durable: 'ledger-booking-releases', service: 'ledger', contract: BookingHoldReleased },
   energyTradeHolds: { durable: 'energy-trade-holds', service: 'energy', contract: HoldPlaced },
   energyTradeHoldRejections: { durable: 'energy-trade-hold-rejections', service: 'energy', contract: HoldRejected },
   energyTradeCommits: { durable: 'energy-trade-commits', service: 'energy', contract: EntryCommitted },

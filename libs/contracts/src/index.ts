@@ -76,5 +76,11 @@ export * from './metering/trip-leg-events.contract';
 export * from './ledger/entry';
 export * from './ledger/entry-get.contract';
 export * from './ledger/entry-committed.contract';
+// ledger: validators, proofs and status
+export * from './ledger/tree-head';
+export * from './ledger/entry-proof.contract';
+export * from './ledger/consistency-proof.contract';
+export * from './ledger/block-get.contract';
+export * from './ledger/ledger-status.contract';
 export * from './operator/live-stream';
 export * from './clock/clock-setting';

@@ -31,6 +31,11 @@ export const STREAMS = {
   metering: domainStream('metering'),
   settlement: domainStream('settlement'),
   ledger: domainStream('ledger'),
+  // The ledger's ordering: entries (and ticks) submitted to the validators, in one order for
+  // all of them; and the validators' header signatures. Kept a year, so a validator that was
+  // down catches up from the streams alone.
+  ledgerSubmit: { name: 'LEDGER_SUBMIT', subjects: ['ledger.submit.>'], maxAgeMs: 365 * DAY_MS, duplicateWindowMs: DUPLICATE_WINDOW_MS },
+  ledgerVotes: { name: 'LEDGER_VOTES', subjects: ['ledger.votes.>'], maxAgeMs: 365 * DAY_MS, duplicateWindowMs: DUPLICATE_WINDOW_MS },
   deadLetter: { name: 'DEAD_LETTER', subjects: ['dlq.>'], maxAgeMs: 30 * DAY_MS, duplicateWindowMs: DUPLICATE_WINDOW_MS },
 } as const satisfies Record<string, StreamDefinition>;
 

@@ -1,5 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { APP_SERVICE, freePort, SERVICE_LOGINS, startApp, type AppName, type ServiceApp, type ServiceProcess, type StatefulApp } from '@ampool/bootstrap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  APP_SERVICE,
+  freePort,
+  prepareLedgerMembers,
+  SERVICE_LOGINS,
+  startApp,
+  startValidators,
+  type AppName,
+  type LedgerMembers,
+  type ServiceApp,
+  type ServiceProcess,
+  type StatefulApp,
+  type ValidatorGroup,
+} from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import type { ParticipantRole } from '@ampool/contracts';
 import type { ClockSetting } from '@ampool/domain';
@@ -29,7 +45,11 @@ export interface TestSystem {
   /** Registers a participant with a new key and has the operator approve it. */
   participant(role?: ParticipantRole, displayName?: string): Promise<RegisteredParticipant>;
   processes: Map<AppName, ServiceProcess>;
-  /** Starts (or restarts) one app and waits until it is healthy. */
+  /** The ledger's genesis and member keys (labelled test keys) the validators run with. */
+  ledgerMembers: LedgerMembers;
+  /** The three ledger validators (`processes.get('ledger')` is the same group). */
+  validators(): ValidatorGroup;
+  /** Starts (or restarts) one app and waits until it is healthy; `ledger` is the three validators. */
   start(app: AppName): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
@@ -48,9 +68,13 @@ export async function startTestSystem(
     sharedClock?: ClockSetting;
     /** Runs once NATS is up, before any app starts (e.g. to write the shared clock's setting). */
     beforeApps?: (natsAdmin: { servers: string; user: string; pass: string }) => Promise<void>;
+    /** Block rules for the ledger's genesis (defaults: 1,000 entries or 200 ms). */
+    ledgerBlocks?: { maxEntries?: number; maxAgeMs?: number };
   } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'ampool-ledger-'));
+  const ledgerMembers = prepareLedgerMembers(ledgerDir, { keys: 'labelled', label: 'e2e', chainId: 'ampool-test', ...(options.ledgerBlocks ?? {}) });
   const nats = await startTestNats({ auth: true });
   if (options.sharedClock) {
     const nc = await connect({ servers: nats.url, user: 'admin', pass: nats.passwords!.admin });
@@ -82,7 +106,9 @@ export async function startTestSystem(
               ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
               ...(options.serviceEnvOverrides?.[app] ?? {}),
             };
-    const proc = await startApp(app, env, { probeCredentials: { user: 'admin', pass: nats.passwords!.admin } });
+    const probeCredentials = { user: 'admin', pass: nats.passwords!.admin };
+    if (app === 'ledger') await processes.get('ledger')?.stop();
+    const proc = app === 'ledger' ? await startValidators(ledgerMembers, env, { probeCredentials }) : await startApp(app, env, { probeCredentials });
     processes.set(app, proc);
     return proc;
   };
@@ -104,11 +130,18 @@ export async function startTestSystem(
       return { ...p, status: 'active' };
     },
     processes,
+    ledgerMembers,
+    validators: () => {
+      const group = processes.get('ledger');
+      if (!group) throw new Error('the ledger validators are not running in this system');
+      return group as ValidatorGroup;
+    },
     start,
     stop: async () => {
       await Promise.all([...processes.values()].map((p) => p.stop()));
       await nats.stop();
       await db.drop();
+      rmSync(ledgerDir, { recursive: true, force: true });
     },
   };
   try {

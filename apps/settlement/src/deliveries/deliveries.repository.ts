@@ -11,6 +11,9 @@ export interface EnergyTradeRow {
   energyWh: bigint;
   priceMicroPerKwh: bigint;
   valueMicro: bigint;
+  /** The market's grid fee and the buyer's total; null for trades recorded before trades carried them. */
+  gridFeeMicroPerKwh: bigint | null;
+  buyerCostMicro: bigint | null;
   executedAt: Date;
   state: 'open' | 'settled' | 'unfunded';
   deliveredWh: bigint | null;
@@ -49,9 +52,9 @@ export class DeliveriesRepository {
   /** Records a trade once (a redelivered trade event changes nothing). Returns whether it was new. */
   async insertTrade(tx: Tx, t: Omit<EnergyTradeRow, 'state' | 'deliveredWh'> & { zone: string }): Promise<boolean> {
     const n = await tx.$executeRawUnsafe(
-      `INSERT INTO settlement.energy_trade (trade_id, event_id, buyer, seller, zone, interval_start, energy_wh, price_micro_per_kwh, value_micro, executed_at)
-       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (trade_id) DO NOTHING`,
-      t.tradeId, t.eventId, t.buyer, t.seller, t.zone, t.intervalStart, t.energyWh, t.priceMicroPerKwh, t.valueMicro, t.executedAt,
+      `INSERT INTO settlement.energy_trade (trade_id, event_id, buyer, seller, zone, interval_start, energy_wh, price_micro_per_kwh, value_micro, executed_at, grid_fee_micro_per_kwh, buyer_cost_micro)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (trade_id) DO NOTHING`,
+      t.tradeId, t.eventId, t.buyer, t.seller, t.zone, t.intervalStart, t.energyWh, t.priceMicroPerKwh, t.valueMicro, t.executedAt, t.gridFeeMicroPerKwh, t.buyerCostMicro,
     );
     return n === 1;
   }
@@ -94,16 +97,17 @@ export class DeliveriesRepository {
   /** Every trade of a seller in an interval, locked. */
   async lockTrades(tx: Tx, seller: string, intervalStart: Date): Promise<EnergyTradeRow[]> {
     const rows = await tx.$queryRawUnsafe<
-      { trade_id: string; event_id: string; buyer: string; seller: string; interval_start: Date; energy_wh: bigint; price: bigint; value_micro: bigint; executed_at: Date; state: EnergyTradeRow['state']; delivered_wh: bigint | null }[]
+      { trade_id: string; event_id: string; buyer: string; seller: string; interval_start: Date; energy_wh: bigint; price: bigint; value_micro: bigint; grid_fee: bigint | null; buyer_cost: bigint | null; executed_at: Date; state: EnergyTradeRow['state']; delivered_wh: bigint | null }[]
     >(
-      `SELECT trade_id::text, event_id::text, buyer, seller, interval_start, energy_wh, price_micro_per_kwh AS price, value_micro, executed_at, state, delivered_wh
+      `SELECT trade_id::text, event_id::text, buyer, seller, interval_start, energy_wh, price_micro_per_kwh AS price, value_micro,
+              grid_fee_micro_per_kwh AS grid_fee, buyer_cost_micro AS buyer_cost, executed_at, state, delivered_wh
        FROM settlement.energy_trade WHERE seller = $1 AND interval_start = $2 ORDER BY executed_at, trade_id FOR UPDATE`,
       seller,
       intervalStart,
     );
     return rows.map((r) => ({
       tradeId: r.trade_id, eventId: r.event_id, buyer: r.buyer, seller: r.seller, intervalStart: r.interval_start, energyWh: r.energy_wh,
-      priceMicroPerKwh: r.price, valueMicro: r.value_micro, executedAt: r.executed_at, state: r.state, deliveredWh: r.delivered_wh,
+      priceMicroPerKwh: r.price, valueMicro: r.value_micro, gridFeeMicroPerKwh: r.grid_fee, buyerCostMicro: r.buyer_cost, executedAt: r.executed_at, state: r.state, deliveredWh: r.delivered_wh,
     }));
   }
 

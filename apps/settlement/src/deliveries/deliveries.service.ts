@@ -70,6 +70,7 @@ export class DeliveriesService {
       const fresh = await this.repo.insertTrade(tx, {
         tradeId: t.id, eventId: event.id, buyer: t.buyer, seller: t.seller, zone: t.zone, intervalStart: t.intervalStart,
         energyWh: t.energyWh, priceMicroPerKwh: t.priceMicroPerKwh, valueMicro: t.valueMicro, executedAt: t.executedAt,
+        gridFeeMicroPerKwh: t.gridFeeMicroPerKwh, buyerCostMicro: t.buyerCostMicro,
       });
       if (fresh) await this.repo.reopenInterval(tx, t.seller, t.intervalStart);
     });
@@ -216,10 +217,17 @@ export class DeliveriesService {
   }
 
   /**
-   * The trade as the delivery rules take it. The trade's price is what the buyer pays per kWh
-   * delivered (and what is held); the configured grid fee is the grid operator's part of it.
+   * The trade as the delivery rules take it. A trade carries the seller's price and the grid
+   * fee the market charged on top (zero inside a zone); the buyer's cost is both. Trades
+   * recorded before trades carried a fee take the configured fee out of the price instead.
    */
   private toSettle(t: EnergyTradeRow): EnergyTradeToSettle {
+    if (t.gridFeeMicroPerKwh !== null && t.buyerCostMicro !== null) {
+      return {
+        id: t.tradeId, buyer: t.buyer, seller: t.seller, energyWh: t.energyWh, priceMicroPerKwh: t.priceMicroPerKwh, gridFeeMicroPerKwh: t.gridFeeMicroPerKwh,
+        valueMicro: t.valueMicro, buyerCostMicro: t.buyerCostMicro, executedAt: t.executedAt.getTime(),
+      };
+    }
     const configured = BigInt(this.config.GRID_FEE_MICRO_PER_KWH);
     const gridFee = configured < t.priceMicroPerKwh ? configured : t.priceMicroPerKwh;
     const price = t.priceMicroPerKwh - gridFee;

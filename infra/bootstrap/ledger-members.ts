@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPair, hex, publicKeyFromSecret } from '@ampool/crypto';
+import { createGenesis, genesisHash, labelledSecretKey, parseGenesis, type EntryTypeName } from '@ampool/ledger';
+import { connect } from '@nats-io/transport-node';
+import { spawnApp, type ServiceProcess } from './app-process';
+
+/** The validators every Ampool system runs, each with its own schema for its copy of the chain. */
+export const LEDGER_VALIDATORS = [
+  { name: 'grid-operator', schema: 'ledger_v1' },
+  { name: 'market-operator', schema: 'ledger_v2' },
+  { name: 'auditor', schema: 'ledger_v3' },
+] as const;
+
+/** The submitter that relays trades and holds from the other services' event streams. */
+export const LEDGER_RELAY = 'ledger-relay';
+/** A submitter for load tests (energy trades only). */
+export const LEDGER_BENCH_SUBMITTER = 'bench';
+
+export interface LedgerMembers {
+  dir: string;
+  genesisFile: string;
+  chainId: string;
+  /** The environment of validator `i` (0, 1, 2) on top of the ledger service's own. */
+  envFor(i: number): Record<string, string>;
+  /** Secret key of a member by name (tests and benchmarks sign with it). */
+  secretKeyOf(name: string): Uint8Array;
+}
+
+/**
+ * Writes (or reuses) the ledger's genesis and the members' key files in `dir`. `random`
+ * keys are made once and kept (the demo's, under `.ampool/`, never committed); `labelled`
+ * keys are derived from `label` (tests and benchmarks: reproducible, never for real use).
+ * The genesis is a pure function of the public keys, so the same keys give the same file.
+ */
+export function prepareLedgerMembers(dir: string, options: { keys: 'random' | 'labelled'; label?: string; chainId?: string; maxEntries?: number; maxAgeMs?: number }): LedgerMembers {
+  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+  const names = [...LEDGER_VALIDATORS.map((v) => v.name), LEDGER_RELAY, LEDGER_BENCH_SUBMITTER];
+  const keyFile = (name: string) => join(dir, 'keys', `${name}.key`);
+  for (const name of names) {
+    if (existsSync(keyFile(name)) && options.keys === 'random') continue;
+    const secret = options.keys === 'random' ? generateKeyPair().secretKey : labelledSecretKey(`${options.label ?? 'test'}/${name}`);
+    writeFileSync(keyFile(name), `${hex(secret)}\n`, { mode: 0o600 });
+  }
+  const secretKeyOf = (name: string) => Uint8Array.from(Buffer.from(readFileSync(keyFile(name), 'utf8').trim(), 'hex'));
+  const relayTypes: EntryTypeName[] = ['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release'];
+  const genesis = createGenesis({
+    chainId: options.chainId ?? 'ampool-local',
+    createdAt: new Date('2026-11-01T00:00:00.000Z'),
+    validators: LEDGER_VALIDATORS.map((v) => ({ name: v.name, publicKey: publicKeyFromSecret(secretKeyOf(v.name)) })),
+    submitters: [
+      { name: LEDGER_RELAY, publicKey: publicKeyFromSecret(secretKeyOf(LEDGER_RELAY)), types: relayTypes },
+      { name: LEDGER_BENCH_SUBMITTER, publicKey: publicKeyFromSecret(secretKeyOf(LEDGER_BENCH_SUBMITTER)), types: ['energy.trade'] },
+    ],
+    quorum: 2,
+    ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
+    ...(options.maxAgeMs ? { maxAgeMs: options.maxAgeMs } : {}),
+  });
+  const genesisFile = join(dir, 'genesis.json');
+  const text = `${JSON.stringify(genesis, null, 2)}\n`;
+  if (!existsSync(genesisFile) || genesisHash(parseGenesis(readFileSync(genesisFile, 'utf8'))) !== genesisHash(genesis)) writeFileSync(genesisFile, text);
+  return {
+    dir,
+    genesisFile,
+    chainId: genesis.chainId,
+    secretKeyOf,
+    envFor: (i) => {
+      const v = LEDGER_VALIDATORS[i];
+      if (!v) throw new Error(`no validator ${i}`);
+      return {
+        LEDGER_GENESIS_FILE: genesisFile,
+        LEDGER_VALIDATOR: v.name,
+        LEDGER_KEY_FILE: keyFile(v.name),
+        LEDGER_SCHEMA: v.schema,
+        LEDGER_RELAY_SUBMITTER: LEDGER_RELAY,
+        LEDGER_RELAY_KEY_FILE: keyFile(LEDGER_RELAY),
+      };
+    },
+  };
+}
+
+/**
+ * The three validators as one process group: `ledger` in the harnesses. Stopping or
+ * killing it stops all three; `members[i]` reaches one of them (fault tests).
+ */
+export interface ValidatorGroup extends ServiceProcess {
+  members: ServiceProcess[];
+  /** (Re)starts validator `i` and waits until the ledger answers its health check. */
+  restart(i: number): Promise<ServiceProcess>;
+}
+
+/** Starts the three validators with `baseEnv` (database, NATS) plus each one's own settings. */
+export async function startValidators(
+  members: LedgerMembers,
+  baseEnv: Record<string, string>,
+  options: { onOutput?: (chunk: string) => void; probeCredentials?: { user: string; pass: string } } = {},
+): Promise<ValidatorGroup> {
+  const procs: ServiceProcess[] = [];
+  const startOne = async (i: number) => {
+    const env: Record<string, string> = { ...baseEnv, ...members.envFor(i), INSTANCE_ID: LEDGER_VALIDATORS[i]!.name };
+    // All three answer the `ledger` health subject (one queue group), so each is also waited
+    // for on its own readiness subject.
+    const p = spawnApp('ledger', env, options.onOutput);
+    procs[i] = p;
+    await waitReady(p, LEDGER_VALIDATORS[i]!.name, env.NATS_URL!, options.probeCredentials);
+    return p;
+  };
+  await Promise.all(LEDGER_VALIDATORS.map((_, i) => startOne(i)));
+  const group: ValidatorGroup = {
+    app: 'ledger',
+    get pid() {
+      return procs[0]!.pid;
+    },
+    members: procs,
+    output: () => procs.map((p, i) => `--- ${LEDGER_VALIDATORS[i]!.name}\n${p.output()}`).join('\n'),
+    kill: async (signal) => (await Promise.all(procs.map((p) => p.kill(signal))))[0] ?? null,
+    stop: async () => (await Promise.all(procs.map((p) => p.stop())))[0] ?? null,
+    exited: Promise.all(procs.map((p) => p.exited)).then((codes) => codes[0] ?? null),
+    restart: async (i) => {
+      await procs[i]?.stop();
+      return startOne(i);
+    },
+  };
+  return group;
+}
+
+/** The subject one validator answers once it has restored its chain and reads the streams. */
+export function validatorReadySubject(name: string): string {
+  return `rpc.ledger.validator.${name}.ready`;
+}
+
+async function waitReady(p: ServiceProcess, name: string, natsUrl: string, credentials?: { user: string; pass: string }, timeoutMs = 30_000): Promise<void> {
+  let exitCode: number | null | undefined;
+  void p.exited.then((c) => (exitCode = c));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`validator ${name} exited with ${exitCode} while starting:\n${p.output()}`);
+    let nc;
+    try {
+      nc = await connect({ servers: natsUrl.split(','), timeout: 2_000, maxReconnectAttempts: 0, ...(credentials ?? {}) });
+      await nc.request(validatorReadySubject(name), '', { timeout: 1_000 });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    } finally {
+      await nc?.close();
+    }
+  }
+  await p.kill();
+  throw new Error(`validator ${name} was not ready within ${timeoutMs} ms:\n${p.output()}`);
+}
