@@ -54,7 +54,7 @@ describe('the energy market', () => {
   }
 
   beforeAll(async () => {
-    sys = await startTestSystem({ services: ['identity', 'settlement', 'energy-market'] });
+    sys = await startTestSystem({ services: ['identity', 'settlement', 'energy-market'], serviceEnvOverrides: { 'energy-market': { POLICY_EVAL_MS: '300' } } });
     op = await sys.operator();
     seller = await sys.participant('household', 'Roof S');
     buyer = await sys.participant('household', 'Roof B');
@@ -69,6 +69,9 @@ describe('the energy market', () => {
     expect(areas.map((a) => a.id)).toEqual(['default', 'west']);
     const again = await configureArea(sys.client, op, 'west', WEST);
     expect(again.area.version).toBe(2);
+    // Each change is audited with the operator who made it.
+    const audit = await query<{ actor: string; action: string }>(sys.db.url, `SELECT actor, action FROM energy.audit WHERE target = 'west' ORDER BY seq`);
+    expect(audit).toEqual([1, 2].map(() => ({ actor: expect.stringMatching(/^operator:/), action: 'area.configure' })));
   });
 
   it('trades across zones only within the grid fee and the transfer capacity, and consumes that capacity', async () => {
@@ -184,12 +187,56 @@ describe('the energy market', () => {
     // For prices 120k–140k demand is 6,000 Wh and supply 5,000 Wh: 5,000 Wh clear at the
     // highest such price (buy pressure).
     expect(stats).toMatchObject({ clearingPriceMicroPerKwh: '140000', volumeWh: '5000', tradeCount: expect.any(Number) });
-    const trades = await query<{ price: string }>(sys.db.url, `SELECT DISTINCT price_micro_per_kwh::text AS price FROM energy.trade WHERE interval_start = $1`, [at]);
+    const trades = await query<{ price: string }>(sys.db.url, `SELECT DISTINCT price_micro_per_kwh::text AS price FROM energy.trade WHERE interval_start = $1 AND buyer_zone = 'east'`, [at]);
     expect(trades).toEqual([{ price: '140000' }]);
-    const orders = await query<{ status: string; n: number }>(sys.db.url, `SELECT status, count(*)::int AS n FROM energy."order" WHERE interval_start = $1 GROUP BY status ORDER BY status`, [at]);
+    const orders = await query<{ status: string; n: number }>(sys.db.url, `SELECT status, count(*)::int AS n FROM energy."order" WHERE interval_start = $1 AND zone = 'east' GROUP BY status ORDER BY status`, [at]);
     expect(orders).toEqual([{ status: 'expired', n: 2 }, { status: 'filled', n: 4 }]);
     // Orders can no longer be placed.
     const late = await api('POST', '/v1/energy/orders', { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'east', intervalStart: at, quantityWh: '10', limitPriceMicroPerKwh: '200000' }, buyer);
     expect(late.body.code).toBe('INTERVAL_NOT_OPEN');
+  });
+
+  it('turns standing policies into ordinary orders, one per interval and policy, however often they are evaluated', async () => {
+    const household = await sys.participant('household', 'Roof P');
+    await sys.client.post('/v1/deposits', { id: uuidv7(), participant: household.did, amountMicro: '10000000' }, op);
+    // 10 kW and 10 kWh with a 1 kWh reserve: above 40 % it holds 6 kWh, of which 2.5 kWh can go out in 15 minutes.
+    const battery = await registerDevice(sys.client, household, 'battery', { powerW: 10_000n, capacityWh: 10_000n, reserveWh: 1_000n });
+    const sell = await api('POST', '/v1/energy/policies', { id: uuidv7(), policy: { kind: 'sell-surplus', zone: 'west-a', device: battery.did, abovePercent: 40, minPriceMicroPerKwh: '250000' } }, household);
+    expect(sell.status).toBe(201);
+    const buy = await api('POST', '/v1/energy/policies', { id: uuidv7(), policy: { kind: 'buy-below', zone: 'west-b', quantityWh: '300', maxPriceMicroPerKwh: '90000' } }, household);
+    expect(buy.status).toBe(201);
+    const notMine = await api('POST', '/v1/energy/policies', { id: uuidv7(), policy: { kind: 'sell-surplus', zone: 'west-a', device: pv, abovePercent: 40, minPriceMicroPerKwh: '250000' } }, household);
+    expect(notMine.body.code).toBe('DEVICE_NOT_OWNED');
+
+    const placed = await eventually(async () => {
+      const { orders } = await myOrders(sys.client, household.key);
+      return orders.length >= 2 ? orders : undefined;
+    }, 30_000, 'the policies to place their orders');
+    expect(placed.find((o) => o.side === 'sell')).toMatchObject({ zone: 'west-a', quantityWh: '2500', limitPriceMicroPerKwh: '250000', device: battery.did });
+    expect(placed.find((o) => o.side === 'buy')).toMatchObject({ zone: 'west-b', quantityWh: '300', limitPriceMicroPerKwh: '90000' });
+    // Several more evaluations later: still one order per policy and interval.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const { orders } = await myOrders(sys.client, household.key);
+    const perInterval = new Map<string, number>();
+    for (const o of orders) perInterval.set(`${o.side}|${o.intervalStart}`, (perInterval.get(`${o.side}|${o.intervalStart}`) ?? 0) + 1);
+    expect([...perInterval.values()].every((n) => n === 1)).toBe(true);
+
+    const stopped = await api('POST', `/v1/energy/policies/${sell.body.policy.id}/stop`, {}, household);
+    expect(stopped.body.policy.active).toBe(false);
+    expect((await api('GET', '/v1/energy/policies', undefined, household)).body.policies.map((p: { active: boolean }) => p.active).sort()).toEqual([false, true]);
+  });
+
+  it('cancels a suspended participant’s open orders through the journal', async () => {
+    const at = interval(2);
+    const household = await sys.participant('household', 'Roof Z');
+    const device = (await registerDevice(sys.client, household, 'pv_inverter', { powerW: 8_000n, capacityWh: 0n, reserveWh: 0n })).did;
+    const order = await submitOrder(sys.client, household, { id: uuidv7(), side: 'sell', zone: 'west-b', intervalStart: at, quantityWh: '1000', limitPriceMicroPerKwh: '280000', device });
+    expect(order.order.status).toBe('open');
+    await sys.client.post(`/v1/participants/${household.did}/suspend`, { reason: 'test' }, op);
+    await eventually(async () => {
+      const [row] = await query<{ status: string }>(sys.db.url, 'SELECT status FROM energy."order" WHERE id = $1', [order.order.id]);
+      return row!.status === 'cancelled';
+    }, 30_000, 'the open order to be cancelled');
+    expect((await marketDepth(sys.client, 'west-b', at)).asks).toEqual([]);
   });
 });

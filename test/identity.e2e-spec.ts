@@ -33,8 +33,15 @@ describe('identity and security', () => {
     return new Date(start).toISOString();
   }
 
+  // A sell names the seller's device: registered once the participant is active.
+  const devices = new Map<string, string>();
+  const UNREGISTERED_DEVICE = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+  const withDevice = async (p: RegisteredParticipant) => {
+    if (!devices.has(p.did)) devices.set(p.did, (await registerDevice(sys.client, { did: p.did, key: p.key }, 'pv_inverter', { powerW: 40_000n, capacityWh: 0n, reserveWh: 0n })).did);
+  };
   const sellOrder = (p: RegisteredParticipant) => ({
     id: uuidv7(), participant: p.did, side: 'sell', zone: 'north', intervalStart: interval(), quantityWh: '1000', limitPriceMicroPerKwh: '200000',
+    device: devices.get(p.did) ?? UNREGISTERED_DEVICE,
   });
 
   describe('registration', () => {
@@ -46,6 +53,7 @@ describe('identity and security', () => {
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'PARTICIPANT_NOT_ACTIVE' });
       const approved = await send('POST', `/v1/participants/${p.did}/approve`, { reason: 'checked' }, operator);
       expect(approved.body.participant.status).toBe('active');
+      await withDevice(p);
       expect((await send('POST', '/v1/energy/orders', sellOrder(p), p)).status).toBe(201);
       const audit = await query(sys.db.url, `SELECT actor, action FROM identity.audit WHERE target = $1`, [p.did]);
       expect(audit).toEqual([{ actor: expect.stringMatching(/^operator:/), action: 'participant.approve' }]);
@@ -102,6 +110,7 @@ describe('identity and security', () => {
     it('lets a participant act only on what is its own', async () => {
       const a = await sys.participant();
       const b = await sys.participant();
+      await withDevice(a);
       const order = await send('POST', '/v1/energy/orders', sellOrder(a), a);
       expect((await send('GET', `/v1/energy/orders/${order.body.order.id}`, undefined, b)).body.code).toBe('FORBIDDEN');
       expect((await send('GET', `/v1/participants/${a.did}`, undefined, b)).body.code).toBe('FORBIDDEN');
@@ -115,6 +124,7 @@ describe('identity and security', () => {
   describe('suspension and revocation', () => {
     it('cancels a suspended participant’s open orders, refuses new ones, and allows them again after reinstatement', async () => {
       const p = await sys.participant();
+      await withDevice(p);
       const open = (await send('POST', '/v1/energy/orders', sellOrder(p), p)).body.order;
       expect((await send('POST', `/v1/participants/${p.did}/suspend`, { reason: 'meter tampering' }, operator)).status).toBe(200);
       await eventually(async () => (await send('GET', `/v1/energy/orders/${open.id}`, undefined, operator)).body.order.status === 'cancelled', 10_000, 'the open order to be cancelled');

@@ -1,5 +1,5 @@
 import { connect } from '@nats-io/transport-node';
-import { registerParticipant, signingWith, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, registerParticipant, signingWith, type RegisteredParticipant } from '@ampool/client';
 import { EntryCommitted, HoldPlaced } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { startBenchSystem } from '../bench-system';
@@ -36,9 +36,11 @@ async function main(): Promise<void> {
     const seller = await household();
     const buyers = await Promise.all(Array.from({ length: BUYERS }, household));
     for (const b of buyers) await client.post('/v1/deposits', { id: uuidv7(), participant: b.did, amountMicro: '1000000000' }, operator);
+    // The seller's PV inverter can deliver the whole sell in one interval.
+    const pv = await registerDevice(client, seller, 'pv_inverter', { powerW: BigInt(ORDERS) * 400n + 1_000n, capacityWh: 0n, reserveWh: 0n });
     await client.post(
       '/v1/energy/orders',
-      { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'bench', intervalStart, quantityWh: String(ORDERS * 100), limitPriceMicroPerKwh: '200000' },
+      { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: String(ORDERS * 100), limitPriceMicroPerKwh: '200000', device: pv.did },
       signingWith(seller.key),
     );
 
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
           const s = performance.now();
           const res = await client.post<{ trades: { id: string }[] }>(
             '/v1/energy/orders',
-            { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'bench', intervalStart, quantityWh: '100', limitPriceMicroPerKwh: '250000' },
+            { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'north', intervalStart, quantityWh: '100', limitPriceMicroPerKwh: '250000' },
             signingWith(buyer.key),
           );
           submitMs.push(performance.now() - s);

@@ -72,6 +72,9 @@ import {
   OrderHoldRelease,
   OrderList,
   OrderReplace,
+  PolicyList,
+  PolicySet,
+  PolicyStop,
   type RpcContract,
   type ServiceName,
   type StreamDefinition,
@@ -130,7 +133,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
   WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   // energy market
-  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure,
+  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
   EntryProof, ConsistencyProof, BlockGet, LedgerStatus,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];

@@ -10,5 +10,7 @@ export const energyMarketConfig = z.object({
   SNAPSHOT_EVERY_BATCHES: intFromEnv(1, 100_000, 50),
   /** How often gate closures and closing calls are checked, in ms. */
   ENGINE_TICK_MS: intFromEnv(50, 60_000, 500),
+  /** How often standing policies are evaluated into orders, in ms. */
+  POLICY_EVAL_MS: intFromEnv(100, 3_600_000, 5_000),
 });
 export type EnergyMarketConfig = z.output<typeof energyMarketConfig>;

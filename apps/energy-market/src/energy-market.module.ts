@@ -14,6 +14,8 @@ import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
 import { OrdersService } from './orders/orders.service';
 import { ParticipantStatusConsumer } from './orders/participant-status.consumer';
+import { PoliciesController } from './policies/policies.controller';
+import { POLICY_EVAL_MS, PoliciesService } from './policies/policies.service';
 import { TradeProgressConsumer } from './trades/trade-progress.consumer';
 import { TradesController } from './trades/trades.controller';
 import { TradesRepository } from './trades/trades.repository';
@@ -29,9 +31,11 @@ export class EnergyMarketModule {
     return {
       module: EnergyMarketModule,
       imports: statefulServiceImports({ service: 'energy', schema: 'energy', config, publishes: [STREAMS.energy] }),
-      controllers: [createHealthController('energy'), AreasController, OrdersController, TradesController, MarketReadController],
+      controllers: [createHealthController('energy'), AreasController, OrdersController, TradesController, MarketReadController, PoliciesController],
       providers: [
         { provide: ENGINE_OPTIONS, useValue: { batchMax: config.ENGINE_BATCH_MAX, snapshotEveryBatches: config.SNAPSHOT_EVERY_BATCHES, tickMs: config.ENGINE_TICK_MS } },
+        { provide: POLICY_EVAL_MS, useValue: config.POLICY_EVAL_MS },
+        PoliciesService,
         AreasRepository,
         AreasService,
         Journal,

@@ -32,6 +32,7 @@ export * from './energy/order-manage.contract';
 export * from './energy/market-events.contract';
 export * from './energy/market-read.contract';
 export * from './energy/journal';
+export * from './energy/policy.contract';
 export * from './settlement/order-hold.contract';
 export * from './settlement/account';
 export * from './settlement/deposit-create.contract';

@@ -100,6 +100,16 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         appliedSeq: 12n, appliedBatches: 4, clearing: '[]', createdAt: at,
       },
     },
+    EnergyAudit: {
+      delegate: 'energyAudit',
+      where: byId,
+      row: { id: randomUUID(), seq: 11n, actor: 'operator:x', action: 'area.configure', target: 'default', details: '{}', at },
+    },
+    EnergyStandingPolicy: {
+      delegate: 'energyStandingPolicy',
+      where: byId,
+      row: { id: randomUUID(), participant: did, kind: 'buy-below', spec: '{}', requestHash: 'h', active: false, createdAt: at },
+    },
     EnergyBookSnapshot: {
       delegate: 'energyBookSnapshot',
       where: (r) => ({ marketId: r.marketId }),
@@ -200,7 +210,7 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
         tradeId: randomUUID(), eventId: randomUUID(), buyer: did, seller: `${did}s`, zone: 'north', intervalStart: at, energyWh: 2_000n,
         priceMicroPerKwh: 200_000n, valueMicro: 400_000n, executedAt: at, state: 'settled', rule: 'measured', deliveredWh: 1_500n, shortfallWh: 500n,
         sellerReceivesMicro: 290_000n, platformFeeMicro: 3_000n, gridFeeMicro: 7_000n, utilityFromBuyerMicro: 100_000n, sellerPenaltyMicro: 50_000n,
-        penaltyUnpaidMicro: 1n, settledAt: at,
+        penaltyUnpaidMicro: 1n, settledAt: at, gridFeeMicroPerKwh: 3_500n, buyerCostMicro: 407_000n,
       },
     },
     SettlementEnergyInterval: {

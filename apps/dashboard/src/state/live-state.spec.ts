@@ -14,10 +14,14 @@ function trade(priceMicroPerKwh: bigint, energyWh: bigint, zone = 'north', inter
     buyer: BUYER,
     seller: SELLER,
     zone,
+    sellerZone: zone,
+    buyerZone: zone,
     intervalStart: new Date(intervalStart),
     energyWh,
     priceMicroPerKwh,
+    gridFeeMicroPerKwh: 0n,
     valueMicro: (priceMicroPerKwh * energyWh) / 1000n,
+    buyerCostMicro: (priceMicroPerKwh * energyWh) / 1000n,
     executedAt: new Date('2026-11-21T09:50:00.000Z'),
   };
   return JSON.parse(JSON.stringify(TradeExecuted.envelope.encode({ id: uuidv7(), subject: TradeExecuted.subject, source: 'energy', occurredAt: new Date(), data })));

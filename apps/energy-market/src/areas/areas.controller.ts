@@ -9,7 +9,7 @@ export class AreasController {
 
   @RpcHandler(AreaConfigure)
   async configure(input: RpcRequest<typeof AreaConfigure>): Promise<RpcResponse<typeof AreaConfigure>> {
-    return { area: await this.areas.configure(input.area) };
+    return { area: await this.areas.configure(input.area, input.actor) };
   }
 
   @RpcHandler(AreaList)

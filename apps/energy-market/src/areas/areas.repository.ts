@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, type AreaConfig, type AreaView, type MarketMode } from '@ampool/contracts';
+import { AppError, areaConfig, ErrorCode, type AreaConfig, type AreaView, type MarketMode } from '@ampool/contracts';
+import { uuidv7 } from '@ampool/domain';
 import { PrismaClient, type Tx } from '@ampool/persistence';
 
 /** `energy.area`, `energy.zone` and `energy.zone_pair`: what operators configured. */
@@ -32,8 +33,11 @@ export class AreasRepository {
     }));
   }
 
-  /** Creates or replaces an area; a zone that belongs to another area is ALREADY_EXISTS. */
-  async upsert(tx: Tx, area: AreaConfig, at: Date): Promise<void> {
+  /**
+   * Creates or replaces an area, with an audit row naming the operator; a zone that belongs to
+   * another area is ALREADY_EXISTS.
+   */
+  async upsert(tx: Tx, area: AreaConfig, actor: string, at: Date): Promise<void> {
     const taken = await tx.energyZone.findMany({ where: { id: { in: area.zones }, NOT: { areaId: area.id } }, take: 1 });
     if (taken.length > 0) throw new AppError(ErrorCode.ALREADY_EXISTS, `zone ${taken[0]!.id} belongs to area ${taken[0]!.areaId}`);
     const data = {
@@ -49,6 +53,7 @@ export class AreasRepository {
     await tx.energyArea.upsert({ where: { id: area.id }, create: { id: area.id, ...data }, update: { ...data, version: { increment: 1 } } });
     await tx.energyZone.deleteMany({ where: { areaId: area.id } });
     await tx.energyZone.createMany({ data: area.zones.map((id, position) => ({ id, areaId: area.id, position })) });
+    await tx.energyAudit.create({ data: { id: uuidv7(), actor, action: 'area.configure', target: area.id, details: JSON.stringify(areaConfig.encode(area)), at } });
     await tx.energyZonePair.deleteMany({ where: { areaId: area.id } });
     if (area.pairs.length > 0) {
       await tx.energyZonePair.createMany({

@@ -30,12 +30,12 @@ export class AreasService {
     private readonly clock: Clock,
   ) {}
 
-  async configure(area: AreaConfig): Promise<AreaView> {
+  async configure(area: AreaConfig, actor: string): Promise<AreaView> {
     if (area.feedInMicroPerKwh < 1000n) {
       // Below 500 µ/kWh a 1 Wh fill rounds to a value of zero; 1,000 keeps a margin.
       throw new AppError(ErrorCode.OUT_OF_RANGE, 'feedInMicroPerKwh must be at least 1000');
     }
-    await this.uow.run((tx) => this.repo.upsert(tx, area, new Date(this.clock.now())));
+    await this.uow.run((tx) => this.repo.upsert(tx, area, actor, new Date(this.clock.now())));
     this.cache = null;
     return (await this.all()).find((a) => a.id === area.id)!;
   }

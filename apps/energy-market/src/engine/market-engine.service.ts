@@ -184,16 +184,21 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     runtime.running = true;
     const storing: Promise<void>[] = [];
     try {
-      while (runtime.queue.length > 0 && !this.stopped) {
-        while (storing.length >= 2) await storing.shift();
-        const batch = runtime.queue.splice(0, this.options.batchMax);
-        if (runtime.stale) await Promise.all(storing.splice(0));
-        const staged = await this.stage(runtime, batch);
-        if (!staged) continue;
-        const previous = storing.at(-1) ?? Promise.resolve();
-        storing.push(previous.then(() => this.commit(runtime, batch, staged)));
+      for (;;) {
+        while (runtime.queue.length > 0 && !this.stopped) {
+          while (storing.length >= 2) await storing.shift();
+          const batch = runtime.queue.splice(0, this.options.batchMax);
+          if (runtime.stale) await Promise.all(storing.splice(0));
+          const staged = await this.stage(runtime, batch);
+          if (!staged) continue;
+          const previous = storing.at(-1) ?? Promise.resolve();
+          storing.push(previous.then(() => this.commit(runtime, batch, staged)));
+        }
+        await Promise.all(storing.splice(0));
+        // Commands queued while the last results were being stored found the loop running:
+        // look again before letting go, or they would wait for the next caller.
+        if (runtime.queue.length === 0 || this.stopped) break;
       }
-      await Promise.all(storing);
     } finally {
       runtime.running = false;
     }

@@ -85,15 +85,23 @@ export function maxCostMicro(limitPriceMicroPerKwh: bigint, quantityWh: bigint):
 }
 
 /**
- * A trade id that depends only on the market and the trade's sequence number, shaped as a
- * UUIDv7 (its time is the batch's business time): a replay names every trade as before, so
- * a trade can never be emitted twice under two ids.
+ * A UUIDv7-shaped id that depends only on `key` (its time field is `ms`): the same key always
+ * names the same thing, across replays and restarts.
  */
-export function tradeIdFor(marketId: string, tradeSeq: number, atMs: number): string {
-  const h = createHash('sha256').update(`${marketId}#${tradeSeq}`).digest('hex');
-  const ts = atMs.toString(16).padStart(12, '0').slice(-12);
+export function derivedUuidV7(key: string, ms: number): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  const ts = ms.toString(16).padStart(12, '0').slice(-12);
   const variant = ((parseInt(h[15]!, 16) & 0x3) | 0x8).toString(16);
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${h.slice(0, 3)}-${variant}${h.slice(3, 6)}-${h.slice(6, 18)}`;
+}
+
+/**
+ * A trade id that depends only on the market and the trade's sequence number (its time is the
+ * batch's business time): a replay names every trade as before, so a trade can never be
+ * emitted twice under two ids.
+ */
+export function tradeIdFor(marketId: string, tradeSeq: number, atMs: number): string {
+  return derivedUuidV7(`${marketId}#${tradeSeq}`, atMs);
 }
 
 /** Maps engine refusals to the API's error codes. */

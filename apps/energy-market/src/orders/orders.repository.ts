@@ -65,6 +65,11 @@ export class OrdersRepository {
     return rows.map(toRow);
   }
 
+  /** Every blocked participant (a few at most; bounded all the same). */
+  async blockedParticipants(): Promise<string[]> {
+    return (await this.prisma.energyParticipantBlock.findMany({ select: { did: true }, take: 1_000_000 })).map((r) => r.did);
+  }
+
   /** The block on a participant, if identity suspended or revoked it. */
   async blockOf(did: string): Promise<string | null> {
     return (await this.prisma.energyParticipantBlock.findUnique({ where: { did } }))?.status ?? null;

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppError,
   DeviceGet,
   ErrorCode,
   OrderHoldPlace,
+  OrderHoldRelease,
   OrderSubmit,
   ParticipantGet,
   MAX_ORDER_HOLDS_PER_REQUEST,
@@ -42,6 +43,8 @@ interface Work {
 
 /** Refusals remembered so that a retry of a refused order gets the same answer. */
 const REJECTED_MEMORY = 100_000;
+/** How long identity's word that a participant is active is reused. */
+const ACTIVE_FOR_MS = 15_000;
 /** Device types that can sell energy. */
 const SELLING_DEVICES = new Set(['battery', 'pv_inverter']);
 
@@ -53,7 +56,8 @@ function errorResult(id: string, error: unknown): OrderResult {
   if (error instanceof AppError) return refuse(id, error.code, error.message);
   const e = error as { code?: string; message?: string };
   if (typeof e?.code === 'string' && e.code in ErrorCode) return refuse(id, e.code as ErrorCode, e.message ?? e.code);
-  throw error;
+  // Anything else is ours: every waiter still gets an answer, and no stack trace leaves.
+  return refuse(id, ErrorCode.INTERNAL, 'internal error; retry with the same id');
 }
 
 export function stateToView(o: OrderState, intervalStartMs: number): OrderView {
@@ -74,10 +78,16 @@ const tradeView = (t: TradeFacts): TradeView => ({ ...t, status: 'matched', hold
  * one journal append and one transaction per market.
  */
 @Injectable()
-export class OrdersService {
+export class OrdersService implements OnApplicationBootstrap {
   private readonly inflight = new Map<string, Promise<OrderResult & { hash: string }>>();
   private readonly rejected = new Map<string, { hash: string; code: ErrorCode; message: string }>();
+  /**
+   * Suspended and revoked participants, loaded at boot and kept current by the
+   * participant-status consumer, so a suspension takes effect without asking identity.
+   */
   private readonly blocked = new Set<string>();
+  /** Participants identity said were active, and when (a suspension lands in `blocked` at once). */
+  private readonly active = new Map<string, number>();
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -88,8 +98,13 @@ export class OrdersService {
     private readonly clock: Clock,
   ) {}
 
+  async onApplicationBootstrap(): Promise<void> {
+    for (const did of await this.orders.blockedParticipants()) this.blocked.add(did);
+  }
+
   /** Stops accepting orders of a participant at once (before its open orders are cancelled). */
   block(did: string, blocked: boolean): void {
+    this.active.delete(did);
     if (blocked) this.blocked.add(did);
     else this.blocked.delete(did);
   }
@@ -153,10 +168,9 @@ export class OrdersService {
     }
     if (open.length === 0) return results;
 
-    const { participant: p } = await this.rpc.request(ParticipantGet, { did: participant });
-    const block = this.blocked.has(participant) ? 'suspended' : await this.orders.blockOf(participant);
-    if (p.status !== 'active' || block) {
-      for (const w of open) done(w, refuse(w.req.id, ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${participant} is ${block ?? p.status}`));
+    const status = await this.statusOf(participant);
+    if (status !== 'active') {
+      for (const w of open) done(w, refuse(w.req.id, ErrorCode.PARTICIPANT_NOT_ACTIVE, `participant ${participant} is ${status}`));
       return results;
     }
 
@@ -187,10 +201,31 @@ export class OrdersService {
           for (let i = 0; i < group.length; i++) done(group[i]!, await this.answer(group[i]!, outcomes[i]!, runtime.row.intervalStartMs));
         } catch (error) {
           for (const w of group) done(w, errorResult(w.req.id, error));
+          // The market closed before these orders reached its journal: their holds go back.
+          // (After any other failure the orders may be in the journal; a retry with the same
+          // id finds its hold in place.)
+          if (error instanceof AppError && error.code === ErrorCode.INTERVAL_NOT_OPEN) await this.releaseHolds(participant, group);
         }
       }),
     );
     return results;
+  }
+
+  /**
+   * Whether a participant may trade: blocked ones never; identity's "active" is reused for a
+   * few seconds (pending participants are asked again every time, so an approval counts at once).
+   */
+  private async statusOf(participant: string): Promise<string> {
+    if (this.blocked.has(participant)) return 'suspended';
+    const seen = this.active.get(participant);
+    const now = Date.now();
+    if (seen !== undefined && now - seen < ACTIVE_FOR_MS) return 'active';
+    const { participant: p } = await this.rpc.request(ParticipantGet, { did: participant });
+    if (p.status === 'active' && !this.blocked.has(participant)) {
+      if (this.active.size >= REJECTED_MEMORY) this.active.clear();
+      this.active.set(participant, now);
+    }
+    return this.blocked.has(participant) ? 'suspended' : p.status;
   }
 
   /** The rules that need no other service: market window, band, quantities. */
@@ -285,6 +320,14 @@ export class OrdersService {
       }
     }
     return work.filter((w) => !refused.has(w.req.id));
+  }
+
+  private async releaseHolds(participant: string, work: Work[]): Promise<void> {
+    const buys = work.filter((w) => w.holdMicro > 0n);
+    if (buys.length === 0) return;
+    await this.rpc
+      .request(OrderHoldRelease, { releases: buys.map((w) => ({ orderId: w.req.id, payer: participant, keepMicro: 0n })) })
+      .catch(() => undefined);
   }
 
   private command(participant: string, w: Work): JournalCommand {

@@ -11,6 +11,9 @@ import {
   OrderList,
   OrderReplace,
   OrderSubmit,
+  PolicyList,
+  PolicySet,
+  PolicyStop,
   TradeGet,
 } from '@ampool/contracts';
 import { z } from 'zod';
@@ -26,6 +29,7 @@ const whole = z.string().regex(/^[0-9]{1,6}$/, 'must be a whole number').transfo
 const DEPTH_QUERY = z.strictObject({ levels: whole.optional() });
 const TAPE_QUERY = z.strictObject({ afterSeq: whole.optional(), limit: whole.optional() });
 const LIST_QUERY = z.strictObject({ status: z.string().optional(), intervalStart: z.string().optional(), before: z.string().optional(), limit: whole.optional() });
+const POLICY_BODY = z.strictObject({ id: z.unknown(), policy: z.unknown() });
 const REPLACE_BODY = z.strictObject({ quantityWh: z.unknown(), limitPriceMicroPerKwh: z.unknown() });
 
 /** Who a participant is: its did (an owner acts only for itself). */
@@ -129,6 +133,29 @@ export class EnergyController {
   @Access('public')
   async stats(@Param() params: unknown) {
     return this.proxy.forward(MarketStats, parseWith(MARKET, params));
+  }
+
+  /** A standing policy of the caller: evaluated for each upcoming interval into ordinary orders. */
+  @Post('policies')
+  @HttpCode(201)
+  @Access('participant:household')
+  async setPolicy(@Body() body: unknown, @Caller() caller: Principal) {
+    // The participant is the signer, never a field of the body.
+    const input = this.proxy.parse(PolicySet, { ...parseWith(POLICY_BODY, body), participant: did(caller) });
+    return this.proxy.encode(PolicySet, await this.proxy.ask(PolicySet, input));
+  }
+
+  @Get('policies')
+  @Access('participant:household')
+  async policies(@Caller() caller: Principal) {
+    return this.proxy.forward(PolicyList, { participant: did(caller) });
+  }
+
+  @Post('policies/:id/stop')
+  @HttpCode(200)
+  @Access('participant:household')
+  async stopPolicy(@Param() params: unknown, @Caller() caller: Principal) {
+    return this.proxy.forward(PolicyStop, { id: parseWith(ID, params).id, participant: did(caller) });
   }
 
   @Get('areas')
