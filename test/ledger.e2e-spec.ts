@@ -40,8 +40,8 @@ describe('the permissioned ledger', () => {
         id: uuidv7(),
         type: 'energy.trade',
         payload: {
-          id: uuidv7(t), buyOrderId: uuidv7(t), sellOrderId: uuidv7(t), buyer: BUYER, seller: SELLER, zone: 'north',
-          intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', valueMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z',
+          id: uuidv7(t), buyOrderId: uuidv7(t), sellOrderId: uuidv7(t), buyer: BUYER, seller: SELLER, zone: 'north', sellerZone: 'north', buyerZone: 'north',
+          intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', gridFeeMicroPerKwh: '0', valueMicro: '200000', buyerCostMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z',
         },
         submitter: 'bench',
       },

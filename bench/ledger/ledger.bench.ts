@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const sign = () => {
       const id = uuidv7();
-      const payload = { id: uuidv7(t0), buyOrderId: uuidv7(t0), sellOrderId: uuidv7(t0), buyer: BUYER, seller: SELLER, zone: 'north', intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', valueMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z' };
+      const payload = { id: uuidv7(t0), buyOrderId: uuidv7(t0), sellOrderId: uuidv7(t0), buyer: BUYER, seller: SELLER, zone: 'north', sellerZone: 'north', buyerZone: 'north', intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', gridFeeMicroPerKwh: '0', valueMicro: '200000', buyerCostMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z' };
       const e = signEntry(members.chainId, { id, type: 'energy.trade', payload, submitter: 'bench' }, secret);
       return { id: e.id, subjectId: payload.id, bytes: entryJson(e) };
     };
