@@ -20,10 +20,14 @@ function trade(id = uuidv7(1_800_000_000_000)) {
     buyer: BUYER,
     seller: SELLER,
     zone: 'feeder-1',
+    sellerZone: 'feeder-1',
+    buyerZone: 'feeder-1',
     intervalStart: '2027-01-15T10:00:00.000Z',
     energyWh: '1500',
     priceMicroPerKwh: '210000',
+    gridFeeMicroPerKwh: '0',
     valueMicro: '315000',
+    buyerCostMicro: '315000',
     executedAt: '2027-01-15T09:40:00.000Z',
   };
 }

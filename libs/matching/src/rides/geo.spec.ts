@@ -50,8 +50,8 @@ describe('greatCircleDistanceM', () => {
       fc.property(point, point, point, ([aLat, aLon], [bLat, bLon], [cLat, cLon]) => {
         const ab = greatCircleDistanceM(aLat, aLon, bLat, bLon);
         expect(ab).toBeCloseTo(greatCircleDistanceM(bLat, bLon, aLat, aLon), 6);
-        // Haversine loses a few millimetres near antipodes (asin close to 1): a 1 cm tolerance.
-        expect(ab).toBeLessThanOrEqual(greatCircleDistanceM(aLat, aLon, cLat, cLon) + greatCircleDistanceM(cLat, cLon, bLat, bLon) + 0.01);
+        // Haversine loses precision near antipodes (asin close to 1): centimetres at 20,000 km, so a 10 cm tolerance.
+        expect(ab).toBeLessThanOrEqual(greatCircleDistanceM(aLat, aLon, cLat, cLon) + greatCircleDistanceM(cLat, cLon, bLat, bLon) + 0.1);
       }),
     );
   });
