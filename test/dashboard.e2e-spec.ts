@@ -89,6 +89,13 @@ describe('the operator dashboard in a browser', () => {
     // The price chart has drawn its canvas.
     expect(await page.locator('[data-testid=price-chart] canvas').count()).toBe(1);
 
+    // "Verify" checks the latest final block in the browser: hash, quorum signatures, link.
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.locator('[data-testid=verify-result]').filter({ hasText: /^block \d+ verified: [23] valid signatures, quorum 2 / }).waitFor();
+    // The settlement invariant check, on demand.
+    await page.getByRole('button', { name: 'Check the books' }).click();
+    await page.locator('[data-testid=invariant-result]').filter({ hasText: /^books balance: / }).waitFor();
+
     // Suspend the buyer from the participants table…
     const row = page.locator(`[data-testid=participants] tr[data-did="${buyer.did}"]`);
     await row.getByRole('button', { name: 'suspend' }).click();

@@ -1,3 +1,4 @@
+import { InvariantCheck, LedgerVerify } from './checks';
 import { formatEnergy, formatMoney, formatTime, shortDid } from '../state/format';
 import type { LiveState } from '../state/live-state';
 
@@ -20,6 +21,7 @@ export function SettlementPanel({ settlement }: { settlement: LiveState['settlem
           </span>
         </div>
       </div>
+      <InvariantCheck />
     </section>
   );
 }
@@ -45,6 +47,7 @@ export function LedgerPanel({ ledger }: { ledger: LiveState['ledger'] }) {
           </span>
         </div>
       </div>
+      <LedgerVerify />
     </section>
   );
 }

@@ -121,6 +121,7 @@ export class LedgerController {
       refusals: await this.store.refusalCount(),
       quorum: membership.quorum,
       validators: membership.membership.validators.map((v) => v.name),
+      validatorKeys: membership.membership.validators.map((v) => ({ name: v.name, did: v.did })),
     };
   }
 

@@ -16,5 +16,7 @@ export const LedgerStatus = defineRpc(
     refusals: z.number().int().nonnegative(),
     quorum: z.number().int().min(1),
     validators: z.array(z.string()),
+    /** The current validators' keys (did:key), so a member can check block signatures itself. */
+    validatorKeys: z.array(z.strictObject({ name: z.string(), did: z.string().regex(/^did:key:z[1-9A-HJ-NP-Za-km-z]+$/) })),
   }),
 );
