@@ -16,8 +16,10 @@ import {
   type ServiceProcess,
 } from '@ampool/bootstrap';
 import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { CLOCK_BUCKET, ENERGY_JOURNAL_STREAM, STREAMS } from '@ampool/contracts';
 import { publishClockSetting } from '@ampool/messaging';
-import { applyMigrations, createDatabase, databaseExists, databaseNameOf, databaseUrlFor } from '@ampool/persistence';
+import { applyMigrations, createDatabase, databaseExists, databaseNameOf, databaseUrlFor, dropDatabase } from '@ampool/persistence';
 
 /**
  * `npm run demo`: brings up PostgreSQL and NATS (reused or started), migrates the `ampool`
@@ -28,9 +30,13 @@ import { applyMigrations, createDatabase, databaseExists, databaseNameOf, databa
  * (exit code 0 only if the trade was committed).
  * `--headless [--households N] [--days D] [--seed S]` steps the population through D days as
  * fast as the machine allows and writes a report (exit code 0 when it is written).
+ * Every run starts a new neighbourhood: the demo's own database (`ampool`, unless DATABASE_URL
+ * names another) and Ampool's JetStream streams are started afresh; `--keep` keeps them.
  */
 const argv = process.argv.slice(2);
 const once = argv.includes('--once');
+/** Keep what the previous demo left (database and streams) instead of starting afresh. */
+const keep = argv.includes('--keep');
 const headless = argv.includes('--headless');
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -71,6 +77,16 @@ async function main(): Promise<void> {
 
   const databaseUrl = process.env.DATABASE_URL ?? databaseUrlFor(environment.postgres.serverUrl, 'ampool');
   const dbName = databaseNameOf(databaseUrl);
+  if (!keep) {
+    // A new neighbourhood every run: the population registers new keys each time, and a ledger
+    // chain or events left by another checkout (another genesis, older contracts) do not mix.
+    if (!process.env.DATABASE_URL && (await databaseExists(environment.postgres.serverUrl, dbName))) {
+      await dropDatabase(environment.postgres.serverUrl, dbName);
+      say(`database ${dbName}: the previous demo's data removed (--keep keeps it)`);
+    }
+    const removed = await removeAmpoolStreams(environment.nats.url);
+    if (removed.length > 0) say(`NATS: the previous demo's streams removed (${removed.join(', ')})`);
+  }
   if (!(await databaseExists(environment.postgres.serverUrl, dbName))) {
     await createDatabase(environment.postgres.serverUrl, dbName);
     say(`created database ${dbName}`);
@@ -198,6 +214,26 @@ class Progress {
     if (this.shown) process.stdout.write('\r\x1b[K');
     this.shown = false;
   }
+}
+
+/** Deletes Ampool's own JetStream streams and buckets (nothing else) on the NATS the demo uses. */
+async function removeAmpoolStreams(natsUrl: string): Promise<string[]> {
+  const names = [...Object.values(STREAMS).map((st) => st.name), ENERGY_JOURNAL_STREAM.name, 'KV_AUTH_NONCES', `KV_${CLOCK_BUCKET}`];
+  const nc = await connect({ servers: natsUrl, name: 'ampool-demo' });
+  const removed: string[] = [];
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const name of names) {
+      try {
+        if (await jsm.streams.delete(name)) removed.push(name);
+      } catch {
+        // not there: nothing to remove
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+  return removed;
 }
 
 /** Writes the shared clock's setting before any service starts (they refuse to start without one). */
