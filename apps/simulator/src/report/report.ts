@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { energyKpis, renderChart, rideKpis, type KpiInput, type PriceBand } from '@ampool/simulation';
 import type { CityStats } from '../city/city';
 import type { NeighbourhoodStats } from '../neighbourhood/neighbourhood';
-import { money } from '../support/money';
+import { kwh, money } from '../support/money';
 
 export interface RunFacts {
   households: number;
@@ -26,7 +26,6 @@ export function runKpis(rows: readonly KpiInput[], band: PriceBand, city: CitySt
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-const kwh = (wh: bigint) => (Number(wh) / 1000).toLocaleString('en-GB', { maximumFractionDigits: 1 });
 
 /**
  * Writes the run's report into `dir`: `report.md` with the KPIs and what the markets did, and

@@ -6,7 +6,7 @@ import { Neighbourhood } from '../neighbourhood/neighbourhood';
 import { configureNeighbourhood, neighbourhoodArea } from '../population/market-area';
 import { onboardAll, onboardHousehold, onboardParticipant } from '../population/onboarding';
 import { writeReport } from '../report/report';
-import { money } from '../support/money';
+import { kwh, money } from '../support/money';
 import { SimTime } from '../time/sim-time';
 
 export interface PopulationOptions {
@@ -91,7 +91,7 @@ export async function runPopulation(client: AmpoolClient, operator: Credentials,
       lastHour = hour;
       const s = hood.stats;
       const avg = s.tradedWh > 0n ? money((s.tradedMicro * 1000n) / s.tradedWh) : '–';
-      say(`summary ${new Date(boundary).toISOString().slice(0, 16).replace('T', ' ')} · ${s.trades} trades, ${(Number(s.tradedWh) / 1000).toFixed(1)} kWh, avg ${avg}/kWh · ${rides.stats.tripsPublished} trips, ${rides.stats.bookingsConfirmed} bookings`);
+      say(`summary ${new Date(boundary).toISOString().slice(0, 16).replace('T', ' ')} · ${s.trades} trades, ${kwh(s.tradedWh)} kWh, avg ${avg}/kWh · ${rides.stats.tripsPublished} trips, ${rides.stats.bookingsConfirmed} bookings`);
     }
   }
   await hood.uploadPending();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { accountView, ledgerEntryView, orderView, tradeView } from '@ampool/contracts';
 import { AmpoolClient, ApiError, configureArea, loginOperator, registerDevice, registerParticipant, signingWith, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
+import { money, short } from '../support/money';
 
 type Wire<S extends z.ZodType> = z.input<S>;
 type TradeWire = Wire<typeof tradeView>;
@@ -125,16 +126,7 @@ async function waitForServices(client: AmpoolClient, say: (line: string) => void
   }
 }
 
-function short(id: string): string {
-  return id.startsWith('did:key:') ? `${id.slice(0, 14)}…${id.slice(-4)}` : id.slice(-8);
-}
 
-/** µ-currency as a decimal amount, exactly (string arithmetic, no floating point). */
-export function money(micro: string): string {
-  const negative = micro.startsWith('-');
-  const digits = (negative ? micro.slice(1) : micro).padStart(7, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6, -4)}${digits.slice(-4).replace(/0+$/, '')}`;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

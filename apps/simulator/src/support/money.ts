@@ -10,3 +10,11 @@ export function money(micro: string | bigint): string {
 export function short(id: string): string {
   return id.startsWith('did:key:') ? `${id.slice(0, 14)}…${id.slice(-4)}` : id.slice(-8);
 }
+
+/** Wh as kWh with one decimal, exactly (bigint arithmetic, rounded half up). */
+export function kwh(wh: bigint): string {
+  const negative = wh < 0n;
+  const tenths = ((negative ? -wh : wh) + 50n) / 100n;
+  const whole = (tenths / 10n).toLocaleString('en-GB');
+  return `${negative ? '-' : ''}${whole}.${tenths % 10n}`;
+}
