@@ -304,7 +304,7 @@ describe('settlement of energy deliveries through the gateway', () => {
     await eventually(async () => (await query(sys.db.url, `SELECT 1 FROM settlement.energy_interval WHERE seller = $1 AND state = 'settled'`, [other.did])).length === 1, 30_000, 'the empty interval to settle');
     const t1 = await trade(other, buyer, intervalStart, 1_000n);
     const t2 = await trade(other, buyer, intervalStart, 1_000n);
-    await eventually(async () => (await tradeRow(t1.id))?.state === 'settled' && (await tradeRow(t2.id))?.state === 'settled', 30_000, 'the late trades to settle');
+    await eventually(async () => (await tradeRow(t1.id))?.state === 'settled' && (await tradeRow(t2.id))?.state === 'settled', 90_000, 'the late trades to settle');
     expect([(await tradeRow(t1.id))!.delivered_wh, (await tradeRow(t2.id))!.delivered_wh].map(Number).sort((a, b) => a - b)).toEqual([200, 1000]);
     expect((await api('GET', '/v1/settlement/invariants', undefined, operator)).body).toMatchObject({ ok: true, problems: [] });
   });
