@@ -9,6 +9,7 @@ import {
   signingWith,
   submitOrder,
   submitOrders,
+  uploadReadings,
   type AreaBody,
   type Credentials,
   type OrderBody,
@@ -54,7 +55,7 @@ describe('the energy market', () => {
   }
 
   beforeAll(async () => {
-    sys = await startTestSystem({ services: ['identity', 'settlement', 'energy-market'], serviceEnvOverrides: { 'energy-market': { POLICY_EVAL_MS: '300' } } });
+    sys = await startTestSystem({ services: ['identity', 'settlement', 'metering', 'energy-market'], serviceEnvOverrides: { 'energy-market': { POLICY_EVAL_MS: '300' } } });
     op = await sys.operator();
     seller = await sys.participant('household', 'Roof S');
     buyer = await sys.participant('household', 'Roof B');
@@ -139,6 +140,32 @@ describe('the energy market', () => {
     expect(replaced.order).toMatchObject({ quantityWh: '3000', remainingWh: '3000' });
     const third = await submitOrder(sys.client, seller, { id: uuidv7(), side: 'sell', zone: 'west-a', intervalStart: at, quantityWh: '1000', limitPriceMicroPerKwh: '290000', device: pv });
     expect(third.order.status).toBe('open');
+  });
+
+  it('limits a battery’s sells by the charge it last reported above its reserve, less what it sells for intervals after that report', async () => {
+    const home = await sys.participant('household', 'Battery home');
+    const battery = await registerDevice(sys.client, home, 'battery', { powerW: 10_000n, capacityWh: 10_000n, reserveWh: 1_000n });
+    const sell = (at: string, wh: number) =>
+      api('POST', '/v1/energy/orders', { id: uuidv7(), participant: home.did, side: 'sell', zone: 'west-a', intervalStart: at, quantityWh: String(wh), limitPriceMicroPerKwh: '290000', device: battery.did }, home);
+    const [a, b] = [interval(4), interval(5)];
+    // Before any report the battery is taken as full to its rating: 10 kW × 15 min.
+    expect((await sell(a, 2_501)).body.code).toBe('DEVICE_CANNOT_DELIVER');
+
+    // It reports 3 kWh: 2 kWh above the reserve, for all intervals after the report together.
+    const reported = await uploadReadings(sys.client, battery, [{ atMs: Date.now() - 60_000, importWh: 0n, exportWh: 0n, socWh: 3_000n }]);
+    expect(reported.stored).toBe(1);
+    const over = await sell(a, 2_001);
+    expect({ status: over.status, code: over.body.code }).toEqual({ status: 422, code: 'DEVICE_CANNOT_DELIVER' });
+    expect((await sell(a, 1_500)).status).toBe(201);
+    expect((await sell(b, 501)).body.code).toBe('DEVICE_CANNOT_DELIVER');
+    expect((await sell(b, 500)).status).toBe(201);
+    const open = await myOrders(sys.client, home.key);
+    expect(open.orders.map((o) => o.quantityWh).sort()).toEqual(['1500', '500']);
+
+    // A newer report with more charge makes room again (up to the power limit per interval).
+    await uploadReadings(sys.client, battery, [{ atMs: Date.now() - 30_000, importWh: 0n, exportWh: 0n, socWh: 9_000n }]);
+    expect((await sell(b, 2_001)).body.code).toBe('DEVICE_CANNOT_DELIVER');
+    expect((await sell(b, 2_000)).status).toBe(201);
   });
 
   it('accepts a batch of orders in one signed request, answering each on its own, and retries idempotently', async () => {

@@ -60,7 +60,7 @@ describe('the permissioned ledger', () => {
     }, 30_000, `${n} entries final at ${schemas.join(', ')}`);
 
   beforeAll(async () => {
-    sys = await startTestSystem({ services: ['identity', 'energy-market', 'settlement', 'ledger'], ledgerBlocks: { maxEntries: 50, maxAgeMs: 150 } });
+    sys = await startTestSystem({ services: ['identity', 'energy-market', 'settlement', 'metering', 'ledger'], ledgerBlocks: { maxEntries: 50, maxAgeMs: 150 } });
     operator = await sys.operator();
     nc = await connect({ servers: sys.natsAdmin.servers, user: sys.natsAdmin.user, pass: sys.natsAdmin.pass });
     js = jetstream(nc);

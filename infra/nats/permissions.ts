@@ -1,4 +1,5 @@
 import {
+  BatteryStateGet,
   AccountGet,
   InvariantsCheck,
   PayoutsRun,
@@ -150,7 +151,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   energy: {
     publishes: [STREAMS.energy],
-    calls: [ParticipantGet, DeviceGet, OrderHoldPlace, OrderHoldRelease],
+    calls: [ParticipantGet, DeviceGet, OrderHoldPlace, OrderHoldRelease, BatteryStateGet],
     serves: true,
     listens: [],
     buckets: [],

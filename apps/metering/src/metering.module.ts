@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@ampool/contracts';
 import { createHealthController, IdentityCache, statefulServiceImports } from '@ampool/messaging';
+import { BatteryStateController } from './batteries/battery-state.controller';
+import { BatteryStateRepository } from './batteries/battery-state.repository';
 import { METERING_CONFIG, type MeteringConfig } from './config';
 import { AnomaliesRepository } from './intervals/anomalies.repository';
 import { EstimationSweeper } from './intervals/estimation-sweeper';
@@ -28,7 +30,7 @@ export class MeteringModule {
     return {
       module: MeteringModule,
       imports: statefulServiceImports({ service: 'metering', schema: 'metering', config, publishes: [STREAMS.metering] }),
-      controllers: [createHealthController('metering'), UploadsController, IntervalsController, TripProofsController],
+      controllers: [createHealthController('metering'), UploadsController, IntervalsController, TripProofsController, BatteryStateController],
       providers: [
         { provide: METERING_CONFIG, useValue: config },
         IdentityCache,
@@ -43,6 +45,7 @@ export class MeteringModule {
         TripProofsService,
         BookingLegsConsumer,
         TripLegsSweeper,
+        BatteryStateRepository,
       ],
     };
   }

@@ -66,6 +66,7 @@ export * from './metering/reading';
 export * from './metering/readings-submit.contract';
 export * from './metering/telegram-submit.contract';
 export * from './metering/interval-list.contract';
+export * from './metering/battery-state.contract';
 export * from './metering/interval-events.contract';
 // trip proofs
 export * from './metering/trip-proof';

@@ -79,4 +79,22 @@ export class OrdersRepository {
     if (status === null) await tx.energyParticipantBlock.deleteMany({ where: { did } });
     else await tx.energyParticipantBlock.upsert({ where: { did }, create: { did, status, since }, update: { status, since } });
   }
+  /**
+   * What these devices sold (filled Wh) per market, for markets of intervals starting after
+   * `afterMs`, with each market's interval length (to tell when its delivery ends).
+   */
+  async soldByDevices(devices: readonly string[], afterMs: number): Promise<{ device: string; marketId: string; areaId: string; intervalStartMs: number; intervalMinutes: number; filledWh: bigint }[]> {
+    if (devices.length === 0) return [];
+    const rows = await this.prisma.$queryRawUnsafe<{ device: string; marketId: string; areaId: string; intervalStart: Date; intervalMinutes: number; filledWh: bigint }[]>(
+      `SELECT o.device, o.market_id AS "marketId", m.area_id AS "areaId", o.interval_start AS "intervalStart",
+              (m.config::jsonb->>'intervalMinutes')::int AS "intervalMinutes", sum(o.filled_wh)::bigint AS "filledWh"
+         FROM energy."order" o JOIN energy.market m ON m.id = o.market_id
+        WHERE o.device = ANY($1::text[]) AND o.side = 'sell' AND o.interval_start > $2
+        GROUP BY o.device, o.market_id, m.area_id, o.interval_start, m.config
+        LIMIT 10000`,
+      [...devices],
+      new Date(afterMs),
+    );
+    return rows.map((r) => ({ device: r.device, marketId: r.marketId, areaId: r.areaId, intervalStartMs: r.intervalStart.getTime(), intervalMinutes: r.intervalMinutes, filledWh: r.filledWh }));
+  }
 }

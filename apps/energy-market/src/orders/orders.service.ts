@@ -1,7 +1,9 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppError,
+  BatteryStateGet,
   DeviceGet,
+  MAX_BATTERY_STATE_DEVICES,
   ErrorCode,
   OrderHoldPlace,
   OrderHoldRelease,
@@ -24,6 +26,7 @@ import { AreasService, type MarketTimes } from '../areas/areas.service';
 import { MarketEngine } from '../engine/market-engine.service';
 import { maxCostMicro, type CommandOutcome, type OrderState } from '../engine/market-state';
 import { TradesRepository } from '../trades/trades.repository';
+import { deviceLimitWh, type ReportedCharge } from './device-limit';
 import { OrdersRepository, toOrderView, type OrderRow } from './orders.repository';
 
 /** One order's answer. */
@@ -47,6 +50,8 @@ const REJECTED_MEMORY = 100_000;
 const ACTIVE_FOR_MS = 15_000;
 /** Device types that can sell energy. */
 const SELLING_DEVICES = new Set(['battery', 'pv_inverter']);
+/** The longest delivery interval an area may have. */
+const MAX_INTERVAL_MS = 60 * 60_000;
 
 function refuse(id: string, code: ErrorCode, message: string): OrderResult {
   return { id, status: 'rejected', code, message };
@@ -247,9 +252,10 @@ export class OrdersService implements OnApplicationBootstrap {
 
   /**
    * A sell names a battery or PV inverter of the seller; it may sell at most what the device
-   * can deliver in the interval (power × interval length, and for a battery its capacity above
-   * the reserve), counting what it already sells there. The engine re-checks the sum when it
-   * applies the order, in journal order.
+   * can deliver in the interval (`deviceLimitWh`: power × interval length, and for a battery
+   * the charge metering last saw above the reserve, less its sells for other intervals not yet
+   * reflected in that charge), counting what it already sells there. The engine re-checks the
+   * sum when it applies the order, in journal order.
    */
   private async checkDevices(participant: string, work: Work[], results: Map<string, OrderResult>): Promise<Work[]> {
     const dids = [...new Set(work.filter((w) => w.req.side === 'sell').map((w) => w.req.device!))];
@@ -264,6 +270,10 @@ export class OrdersService implements OnApplicationBootstrap {
         }
       }),
     );
+    const usable = (d: DeviceView | null | undefined): d is DeviceView => !!d && d.owner === participant && d.status === 'active' && SELLING_DEVICES.has(d.type);
+    const batteries = [...devices.values()].filter((d): d is DeviceView => usable(d) && d.type === 'battery').map((d) => d.did);
+    const charge = await this.batteryCharge(batteries);
+    const soldElsewhere = await this.soldElsewhere(batteries, charge);
     const out: Work[] = [];
     for (const w of work) {
       if (w.req.side !== 'sell') {
@@ -271,15 +281,13 @@ export class OrdersService implements OnApplicationBootstrap {
         continue;
       }
       const d = devices.get(w.req.device!);
-      if (!d || d.owner !== participant || d.status !== 'active' || !SELLING_DEVICES.has(d.type)) {
+      if (!usable(d)) {
         results.set(w.req.id, refuse(w.req.id, ErrorCode.DEVICE_NOT_OWNED, `device ${w.req.device} is not an active battery or PV inverter of ${participant}`));
         continue;
       }
-      let limit = (d.powerW * BigInt(w.area!.intervalMinutes)) / 60n;
-      if (d.type === 'battery') {
-        const stored = d.capacityWh - d.reserveWh;
-        if (stored < limit) limit = stored;
-      }
+      const marketKey = `${w.area!.id}|${w.times!.intervalStartMs}`;
+      const elsewhere = d.type === 'battery' ? (soldElsewhere.get(d.did) ?? []).filter((s) => s.market !== marketKey).reduce((sum, s) => sum + s.wh, 0n) : 0n;
+      const limit = deviceLimitWh(d, w.area!.intervalMinutes, charge.get(d.did) ?? null, elsewhere);
       const sold = this.engine.existing(w.area!.id, w.times!.intervalStartMs)?.state.soldByDevice(d.did) ?? 0n;
       if (sold + w.req.quantityWh > limit) {
         results.set(w.req.id, refuse(w.req.id, ErrorCode.DEVICE_CANNOT_DELIVER, `device ${d.did} can deliver ${limit} Wh in this interval and already sells ${sold} Wh`));
@@ -289,6 +297,44 @@ export class OrdersService implements OnApplicationBootstrap {
       out.push(w);
     }
     return out;
+  }
+
+  /** Each battery's last reported state of charge, from metering (absent: never reported). */
+  private async batteryCharge(batteries: string[]): Promise<Map<string, ReportedCharge>> {
+    const charge = new Map<string, ReportedCharge>();
+    for (let i = 0; i < batteries.length; i += MAX_BATTERY_STATE_DEVICES) {
+      const { states } = await this.rpc.request(BatteryStateGet, { devices: batteries.slice(i, i + MAX_BATTERY_STATE_DEVICES) });
+      for (const s of states) if (s.socWh !== null && s.at !== null) charge.set(s.device, { socWh: s.socWh, atMs: s.at.getTime() });
+    }
+    return charge;
+  }
+
+  /**
+   * What each battery sells in markets whose delivery ends after its last report (or, without
+   * a report, after now): open markets from memory (resting sells count), markets past gate
+   * closure from the database (what was filled).
+   */
+  private async soldElsewhere(batteries: string[], charge: Map<string, ReportedCharge>): Promise<Map<string, { market: string; wh: bigint }[]>> {
+    const sold = new Map<string, { market: string; wh: bigint }[]>();
+    if (batteries.length === 0) return sold;
+    const now = this.clock.now();
+    const since = (did: string) => charge.get(did)?.atMs ?? now;
+    const add = (did: string, market: string, wh: bigint) => {
+      if (wh > 0n) sold.set(did, [...(sold.get(did) ?? []), { market, wh }]);
+    };
+    const inMemory = new Set<string>();
+    for (const runtime of this.engine.all()) {
+      inMemory.add(runtime.row.id);
+      const endMs = runtime.row.intervalStartMs + runtime.row.config.intervalMinutes * 60_000;
+      const market = `${runtime.row.areaId}|${runtime.row.intervalStartMs}`;
+      for (const did of batteries) if (endMs > since(did)) add(did, market, runtime.state.soldByDevice(did));
+    }
+    const earliest = Math.min(...batteries.map(since)) - MAX_INTERVAL_MS;
+    for (const r of await this.orders.soldByDevices(batteries, earliest)) {
+      if (inMemory.has(r.marketId) || r.intervalStartMs + r.intervalMinutes * 60_000 <= since(r.device)) continue;
+      add(r.device, `${r.areaId}|${r.intervalStartMs}`, r.filledWh);
+    }
+    return sold;
   }
 
   /** Buys are accepted only with their most possible cost held by settlement. */

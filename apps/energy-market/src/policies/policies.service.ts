@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AppError, DeviceGet, ErrorCode, PolicySet, standingPolicy, type OrderRequest, type PolicyView, type RpcRequest, type StandingPolicy } from '@ampool/contracts';
+import { AppError, BatteryStateGet, DeviceGet, ErrorCode, PolicySet, standingPolicy, type OrderRequest, type PolicyView, type RpcRequest, type StandingPolicy } from '@ampool/contracts';
 import { canonicalJson, sha256Hex } from '@ampool/crypto';
 import { Clock } from '@ampool/domain';
 import { RpcClient } from '@ampool/messaging';
@@ -110,8 +110,11 @@ export class PoliciesService implements OnApplicationBootstrap, OnModuleDestroy 
     const policy: StandingPolicy = p.policy;
     if (policy.kind === 'buy-below') return { ...base, side: 'buy', quantityWh: policy.quantityWh, limitPriceMicroPerKwh: policy.maxPriceMicroPerKwh };
     const device = await this.ownDevice(p.participant, policy.device);
+    // The charge the battery last reported (a battery that never reported is taken as full).
+    const { states } = await this.rpc.request(BatteryStateGet, { devices: [policy.device] });
+    const charge = states[0]?.socWh ?? device.capacityWh;
     const keep = (device.capacityWh * BigInt(policy.abovePercent)) / 100n;
-    let quantity = device.capacityWh - (keep > device.reserveWh ? keep : device.reserveWh);
+    let quantity = charge - (keep > device.reserveWh ? keep : device.reserveWh);
     const deliverable = (device.powerW * BigInt(area.intervalMinutes)) / 60n;
     if (deliverable < quantity) quantity = deliverable;
     if (quantity <= 0n) return null;
