@@ -102,9 +102,12 @@ describe('settlement of energy deliveries through the gateway', () => {
     return t as { id: string; valueMicro: string };
   }
   /** Metering's event for a seller's interval, published to JetStream exactly as metering's outbox relay does. */
-  async function finalize(h: { did: string; device: { did: string } }, startMs: number, quality: 'measured' | 'estimated', exportWh: bigint, revision = 0) {
+  async function finalize(
+    h: { did: string; device: { did: string } }, startMs: number, quality: 'measured' | 'estimated', exportWh: bigint, revision = 0,
+    from: { did: string; type: 'meter' | 'battery' } = { did: h.device.did, type: 'meter' },
+  ) {
     const base = {
-      device: h.device.did, owner: h.did, intervalStart: new Date(startMs), intervalMinutes: 15, importWh: 0n, exportWh, quality,
+      device: from.did, deviceType: from.type, owner: h.did, intervalStart: new Date(startMs), intervalMinutes: 15, importWh: 0n, exportWh, quality,
       estimated: quality === 'estimated', anomalies: [], socEndWh: null,
     };
     const contract = revision === 0 ? IntervalFinalized : IntervalCorrected;
@@ -143,6 +146,9 @@ describe('settlement of energy deliveries through the gateway', () => {
     // meter that fell silent.
     const [tFull, tShort, tLate, tSilent] = trades.map((t) => t!.id);
     await finalize(full, start, 'measured', 3_000n);
+    // The short seller's battery reports its own readings too (for its state of charge), and
+    // first: a battery's export is not the grid connection's, so only the meter's 900 Wh counts.
+    await finalize(short, start, 'measured', 3_000n, 0, { did: short.battery, type: 'battery' });
     await finalize(short, start, 'measured', 900n);
     await finalize(late, start, 'estimated', 2_100n);
     await finalize(silent, start, 'estimated', 0n);

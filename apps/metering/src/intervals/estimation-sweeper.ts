@@ -49,7 +49,7 @@ export class EstimationSweeper implements OnApplicationBootstrap, OnModuleDestro
         const registration = await this.identity.device(device);
         written += await this.uow.run(async (tx, emit) => {
           await this.intervals.lockDevice(tx, device);
-          return this.finalizer.run(tx, emit, { did: device, owner, ratedPowerW: registration.powerW }, undefined, nowMs);
+          return this.finalizer.run(tx, emit, { did: device, owner, type: registration.type, ratedPowerW: registration.powerW }, undefined, nowMs);
         });
       } catch (error) {
         this.logger.warn(`estimation for ${device} failed: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AnomalyRaised, IntervalCorrected, IntervalFinalized, type IntervalView } from '@ampool/contracts';
+import { AnomalyRaised, IntervalCorrected, IntervalFinalized, type DeviceType, type IntervalView } from '@ampool/contracts';
 import { outboxEvent, type Emit } from '@ampool/messaging';
 import { computeIntervalEnergy, intervalCorrection, MAX_READINGS_PER_CALL, type IntervalEnergy } from '@ampool/metering';
 import type { Tx } from '@ampool/persistence';
@@ -26,7 +26,7 @@ export class Finalizer {
    * Finalizes what the readings allow. `sinceMs` is the earliest time new readings touch (or
    * undefined for a sweep); returns how many interval revisions were written.
    */
-  async run(tx: Tx, emit: Emit, device: { did: string; owner: string; ratedPowerW: bigint }, sinceMs: number | undefined, nowMs: number): Promise<number> {
+  async run(tx: Tx, emit: Emit, device: { did: string; owner: string; type: DeviceType; ratedPowerW: bigint }, sinceMs: number | undefined, nowMs: number): Promise<number> {
     const lengthMs = this.config.INTERVAL_MINUTES * 60_000;
     const cursor = await this.intervals.cursor(tx, device.did);
     const pendingMs = cursor?.pendingFrom?.getTime();
@@ -100,10 +100,11 @@ function stored(i: IntervalEnergy, revision: number): StoredInterval {
   };
 }
 
-function fact(device: { did: string; owner: string }, i: IntervalEnergy, minutes: number) {
+function fact(device: { did: string; owner: string; type: DeviceType }, i: IntervalEnergy, minutes: number) {
   return {
     device: device.did,
     owner: device.owner,
+    deviceType: device.type,
     intervalStart: new Date(i.startMs),
     intervalMinutes: minutes,
     importWh: i.importWh,

@@ -21,6 +21,9 @@ import { TransfersRepository, type StoredTransfer, type TransferReference } from
 import { DeliveriesRepository, type EnergyTradeRow, type TradeOutcome } from './deliveries.repository';
 
 const TRADE_REFERENCE = 'energy.trade';
+
+/** The device types whose export proves delivery at the grid connection. */
+const GRID_METERS: ReadonlySet<string> = new Set(['meter', 'p1_gateway']);
 /** The code of the per-trade pending hold (apps/settlement/src/holds): the handover point. */
 const HOLD_CODE = 'hold';
 
@@ -83,6 +86,9 @@ export class DeliveriesService {
    */
   async recordInterval(consumer: string, event: IntervalEvent): Promise<void> {
     const i = event.data;
+    // Delivery is what the seller's grid meter exported; a battery's or inverter's own readings
+    // (kept for its state of charge) would count the same energy again, or race the meter.
+    if (i.deviceType !== undefined && !GRID_METERS.has(i.deviceType)) return;
     const fresh = await this.uow.runOnce(consumer, event.id, async (tx) => {
       const end = new Date(i.intervalStart.getTime() + i.intervalMinutes * 60_000);
       await this.repo.upsertInterval(

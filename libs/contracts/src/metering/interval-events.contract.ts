@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { defineEvent } from '../contract';
+import { deviceType } from '../identity/device';
 import { didKey, instant, int64, nonNegativeInt64 } from '../wire/codecs';
 import { intervalQuality, meteringAnomalyCode } from './reading';
 
 const intervalFact = {
   device: didKey,
   owner: didKey,
+  /**
+   * What kind of device measured it: only a grid meter's export proves delivery to settlement
+   * (a battery's own readings report its charge). Absent in events written before it existed.
+   */
+  deviceType: deviceType.optional(),
   intervalStart: instant,
   intervalMinutes: z.number().int(),
   importWh: int64,
