@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,10 @@ import {
 } from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import type { ParticipantRole } from '@ampool/contracts';
-import type { ClockSetting } from '@ampool/domain';
-import { publishClockSetting } from '@ampool/messaging';
+import { simulatedNow, type ClockSetting } from '@ampool/domain';
+import { publishClockSetting, readClockSetting } from '@ampool/messaging';
 import { connect } from '@nats-io/transport-node';
+import { repoRoot } from './repo-root';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { readTestEnv } from './test-env';
 import { startTestNats, type NatsUserName, type TestNats } from './test-nats';
@@ -93,7 +95,15 @@ export async function startTestSystem(
   };
   const operatorAccount = { email: 'operator@ampool.test', password: randomBytes(12).toString('base64url') };
   const processes = new Map<AppName, ServiceProcess>();
+  let ranSettlement = false;
+  /** Business time now: the shared clock's, when the services ran on one. */
+  const businessNow = async () => {
+    const nc = await connect({ servers: nats.url, user: 'admin', pass: nats.passwords!.admin }).catch(() => undefined);
+    const setting = nc ? await readClockSetting(nc).finally(() => nc.close()) : undefined;
+    return setting ? simulatedNow(setting, Date.now()) : Date.now();
+  };
   const start = async (app: AppName) => {
+    if (app === 'settlement') ranSettlement = true;
     const env: Record<string, string> =
       app === 'gateway'
         ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...natsUser('gateway'), ...(options.gatewayEnv ?? {}) }
@@ -138,10 +148,13 @@ export async function startTestSystem(
     },
     start,
     stop: async () => {
+      const nowMs = ranSettlement ? await businessNow() : Date.now();
       await Promise.all([...processes.values()].map((p) => p.stop()));
+      const books = ranSettlement ? checkBooks(db.url, nowMs) : undefined;
       await nats.stop();
       await db.drop();
       rmSync(ledgerDir, { recursive: true, force: true });
+      if (books && !books.ok) throw new Error(`settlement's books fail the invariant check after this test file:\n${books.output}`);
     },
   };
   try {
@@ -153,4 +166,17 @@ export async function startTestSystem(
     throw error;
   }
   return system;
+}
+
+/**
+ * Settlement's invariant check (`npm run settlement:check`) over a test database once its
+ * services have stopped: every e2e file that ran settlement leaves balanced books.
+ */
+function checkBooks(databaseUrl: string, atMs: number): { ok: boolean; output: string } {
+  const run = spawnSync(process.execPath, [join(repoRoot(), 'dist', 'apps', 'settlement', 'src', 'check.js'), '--at', String(atMs)], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}`.trim() || `exit ${run.status} ${run.signal ?? ''}` };
 }

@@ -82,3 +82,13 @@ export async function publishClockSetting(nc: NatsConnection, setting: ClockSett
   const kv = await new Kvm(jetstream(nc)).create(CLOCK_BUCKET, { history: 1 });
   await kv.put(CLOCK_KEY, JSON.stringify(clockSetting.parse(setting)));
 }
+
+/** The shared clock's current setting, or undefined when none was ever written. */
+export async function readClockSetting(nc: NatsConnection): Promise<ClockSetting | undefined> {
+  try {
+    const kv = await new Kvm(jetstream(nc)).open(CLOCK_BUCKET);
+    return decode((await kv.get(CLOCK_KEY))?.value);
+  } catch {
+    return undefined;
+  }
+}
