@@ -7,11 +7,13 @@ import type {
   IntervalFinalized,
   LiveHealthWire,
   LiveHelloWire,
+  LiveMarketsWire,
   OrderCancelled,
   ParticipantStatusChanged,
   TradeExecuted,
 } from '@ampool/contracts';
 import type { z } from 'zod';
+import { applyMarkets, emptyMarketsState, type MarketsState } from './market-books';
 
 /** The wire form of an event contract's envelope, as the live stream carries it. */
 type Wire<C extends { envelope: z.ZodType }> = z.input<C['envelope']>;
@@ -23,6 +25,8 @@ export type StatusChangeWire = Wire<typeof ParticipantStatusChanged>['data'];
 export interface LiveState {
   hello: LiveHelloWire | null;
   health: LiveHealthWire | null;
+  /** Order books and cross-zone flows of the next open markets, as the gateway last sent them. */
+  markets: MarketsState;
   /** Events applied (duplicates by id are not counted twice). */
   events: number;
   energy: {
@@ -66,6 +70,7 @@ export function emptyLiveState(): LiveState {
   return {
     hello: null,
     health: null,
+    markets: emptyMarketsState(),
     events: 0,
     energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0 },
     settlement: { heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null },
@@ -91,6 +96,8 @@ export function applyLive(state: LiveState, event: string, data: unknown): boole
     case 'health':
       state.health = data as LiveHealthWire;
       return true;
+    case 'markets':
+      return applyMarkets(state.markets, data as LiveMarketsWire);
     case 'end':
       return false;
   }
