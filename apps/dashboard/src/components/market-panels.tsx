@@ -102,7 +102,7 @@ export function FlowsPanel({ markets }: { markets: MarketsState }) {
     })
     .filter((a) => a.links.length > 0);
   return (
-    <section class="panel wide" data-testid="flows">
+    <section class="panel two" data-testid="flows">
       <h2>
         Cross-zone flows <small>per delivery interval, against transfer capacity</small>
       </h2>
@@ -114,8 +114,8 @@ export function FlowsPanel({ markets }: { markets: MarketsState }) {
               <tr>
                 <th>{a.area}</th>
                 {a.intervals.map((i) => (
-                  <th key={i} class={a.byInterval[i]!.phase === 'closed' ? '' : 'open'}>
-                    {formatTime(i)}
+                  <th key={i}>
+                    {formatTime(i)} <small class="phase">{a.byInterval[i]!.phase}</small>
                   </th>
                 ))}
               </tr>
@@ -148,7 +148,7 @@ export function FlowsPanel({ markets }: { markets: MarketsState }) {
           </table>
         </div>
       ))}
-      <p class="legend">Used = energy of the interval's cross-zone trades, as last seen while its market was open (UTC; open intervals in bold).</p>
+      <p class="legend">Used = energy of the interval's cross-zone trades, as last seen while its market was open (UTC; an interval whose gate closed keeps its last figures).</p>
     </section>
   );
 }
