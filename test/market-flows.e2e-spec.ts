@@ -1,6 +1,6 @@
 import { configureArea, marketFlows, registerDevice, submitOrder, type AreaBody, type Credentials, type RegisteredParticipant } from '@ampool/client';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { startTestSystem, type TestSystem } from '@ampool/testing';
+import { openSse, startTestSystem, type SseFrame, type TestSystem } from '@ampool/testing';
 
 /**
  * Cross-zone flows through the gateway: what the market's cross-zone trades moved across each
@@ -33,7 +33,7 @@ describe('cross-zone flows against transfer capacity', () => {
   }
 
   beforeAll(async () => {
-    sys = await startTestSystem({ services: ['identity', 'settlement', 'energy-market'] });
+    sys = await startTestSystem({ services: ['identity', 'settlement', 'energy-market'], gatewayEnv: { LIVE_MARKETS_SECONDS: '1' } });
     op = await sys.operator();
     seller = await sys.participant('household', 'Ridge Seller');
     buyer = await sys.participant('household', 'Ridge Buyer');
@@ -119,5 +119,33 @@ describe('cross-zone flows against transfer capacity', () => {
     const offGrid = new Date(Date.parse(interval()) + 60_000).toISOString();
     const misaligned = await sys.client.send('GET', `/v1/energy/areas/ridge/flows?intervalStart=${offGrid}`, undefined);
     expect({ status: misaligned.status, code: (misaligned.body as { code: string }).code }).toEqual({ status: 422, code: 'INTERVAL_NOT_OPEN' });
+  });
+
+  it('pushes the open markets\' books and flows on the operator live stream, and only when they changed', async () => {
+    const { sessionCookie } = (await sys.operator()) as { sessionCookie: string };
+    const stream = await openSse(`${sys.gatewayUrl}/v1/operator/live`, { cookie: sessionCookie });
+    try {
+      type Snapshot = { areas: { area: string; markets: { intervalStart: string; depth: { zone: string; bids: unknown[]; asks: unknown[] }[]; links: unknown[] }[] }[]; truncated: boolean };
+      const ridge = (f: SseFrame) => (JSON.parse(f.data) as Snapshot).areas.find((a) => a.area === 'ridge')!;
+      const first = ridge(await stream.next((f) => f.event === 'markets', 10_000));
+      const market = first.markets.find((m) => m.intervalStart === full)!;
+      expect(market.links).toContainEqual({ from: 'ridge-a', to: 'ridge-b', capacityWh: '3000', usedWh: '3000', remainingWh: '0' });
+      // 6,000 Wh offered, 3,300 Wh bought: the rest of the second sell rests.
+      expect(market.depth.find((d) => d.zone === 'ridge-a')).toEqual({ zone: 'ridge-a', bids: [], asks: [{ priceMicroPerKwh: '100000', openWh: '2700', orderCount: 1 }] });
+      expect(market.depth.map((d) => d.zone)).toEqual(['ridge-a', 'ridge-b', 'ridge-c']);
+      expect(stream.frames.map((f) => f.data).join('')).not.toContain(buyer.did);
+
+      // Nothing changes for three periods: nothing is sent again.
+      const seen = stream.frames.filter((f) => f.event === 'markets').length;
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(stream.frames.filter((f) => f.event === 'markets').length).toBe(seen);
+
+      // A bid rests in ridge-b: the next snapshot shows it.
+      await submitOrder(sys.client, buyer, { id: uuidv7(), side: 'buy', zone: 'ridge-b', intervalStart: full, quantityWh: '600', limitPriceMicroPerKwh: '90000' });
+      const after = ridge(await stream.next((f) => f.event === 'markets', 10_000));
+      expect(after.markets.find((m) => m.intervalStart === full)!.depth.find((d) => d.zone === 'ridge-b')!.bids).toEqual([{ priceMicroPerKwh: '90000', openWh: '600', orderCount: 1 }]);
+    } finally {
+      stream.close();
+    }
   });
 });

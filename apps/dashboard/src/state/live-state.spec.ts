@@ -1,4 +1,4 @@
-import { AnomalyRaised, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, TradeExecuted } from '@ampool/contracts';
+import { AnomalyRaised, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, MarketClosed, TradeExecuted } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { applyLive, averagePrice, emptyLiveState, RECENT_TRADES } from './live-state';
 
@@ -84,5 +84,40 @@ describe('the dashboard live state', () => {
     applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 7n, type: 'energy.trade', subjectId: uuidv7(), payloadHash: 'a'.repeat(64), committedAt: new Date() }));
     applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 5n, type: 'settlement.hold', subjectId: uuidv7(), payloadHash: 'b'.repeat(64), committedAt: new Date() }));
     expect(state.ledger).toMatchObject({ committed: 2, lastSequence: 7n, byType: { 'energy.trade': 1, 'settlement.hold': 1 } });
+  });
+
+  it('records each gate closure per zone, and the clearing prices of auctioned intervals as their own series', () => {
+    const closed = (intervalStart: string, closedAt: string, north: bigint | null) =>
+      JSON.parse(
+        JSON.stringify(
+          MarketClosed.envelope.encode({
+            id: uuidv7(),
+            subject: MarketClosed.subject,
+            source: 'energy',
+            occurredAt: new Date(),
+            data: {
+              area: 'default',
+              intervalStart: new Date(intervalStart),
+              closedAt: new Date(closedAt),
+              zones: [
+                { zone: 'north', clearingPriceMicroPerKwh: north, auctionVolumeWh: 4_000n, tradedWh: 5_000n, unmatchedBuyWh: 700n, unmatchedSellWh: 0n },
+                { zone: 'south', clearingPriceMicroPerKwh: null, auctionVolumeWh: 0n, tradedWh: 0n, unmatchedBuyWh: 0n, unmatchedSellWh: 1_200n },
+              ],
+            },
+          }),
+        ),
+      );
+    const state = emptyLiveState();
+    expect(applyLive(state, MarketClosed.subject, closed('2026-11-21T10:00:00.000Z', '2026-11-21T09:55:00.000Z', 210_000n))).toBe(true);
+    expect(applyLive(state, MarketClosed.subject, closed('2026-11-21T10:15:00.000Z', '2026-11-21T10:10:00.000Z', null))).toBe(true);
+    expect(state.energy.clearingPrices).toEqual({ north: [[Date.parse('2026-11-21T09:55:00.000Z'), 210_000n]] });
+    expect(state.energy.closures.map((c) => [c.zone, c.intervalStart.slice(11, 16), c.clearingPriceMicroPerKwh])).toEqual([
+      ['north', '10:15', null],
+      ['south', '10:15', null],
+      ['north', '10:00', 210_000n],
+      ['south', '10:00', null],
+    ]);
+    expect(state.energy.closures[2]).toMatchObject({ tradedWh: 5_000n, unmatchedBuyWh: 700n, unmatchedSellWh: 0n });
+    expect(state.energy.closures[3]!.unmatchedSellWh).toBe(1_200n);
   });
 });

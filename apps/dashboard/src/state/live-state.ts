@@ -5,6 +5,7 @@ import type {
   HoldRejected,
   IntervalCorrected,
   IntervalFinalized,
+  MarketClosed,
   LiveHealthWire,
   LiveHelloWire,
   LiveMarketsWire,
@@ -18,6 +19,7 @@ import { applyMarkets, emptyMarketsState, type MarketsState } from './market-boo
 /** The wire form of an event contract's envelope, as the live stream carries it. */
 type Wire<C extends { envelope: z.ZodType }> = z.input<C['envelope']>;
 export type TradeWire = Wire<typeof TradeExecuted>['data'];
+export type MarketClosedWire = Wire<typeof MarketClosed>['data'];
 export type AnomalyWire = Wire<typeof AnomalyRaised>['data'];
 export type StatusChangeWire = Wire<typeof ParticipantStatusChanged>['data'];
 
@@ -37,6 +39,10 @@ export interface LiveState {
     /** Per zone and delivery interval start (ISO): traded energy, value and count. */
     intervals: Record<string, Record<string, { energyWh: bigint; valueMicro: bigint; trades: number; lastPriceMicroPerKwh: bigint }>>;
     cancelledOrders: number;
+    /** Per zone: [gate closure ms, clearing price] of each interval an auction cleared, at most PRICE_POINTS. */
+    clearingPrices: Record<string, Array<[number, bigint]>>;
+    /** Markets as their gate closed, newest first, at most RECENT_CLOSURES (one row per zone). */
+    closures: ClosedZone[];
   };
   settlement: { heldCount: number; heldMicro: bigint; rejectedCount: number; rejectedMicro: bigint; lastRejection: string | null };
   metering: { finalized: number; corrected: number; estimated: number; importWh: bigint; exportWh: bigint; anomalies: AnomalyWire[] };
@@ -46,6 +52,18 @@ export interface LiveState {
   /** Recent event ids, to apply each event once even if the stream replays it after a reconnect. */
   seen: Set<string>;
   seenOrder: string[];
+}
+
+/** One zone of a market at its gate closure: what traded, the auction's price, what falls back to the utility. */
+export interface ClosedZone {
+  area: string;
+  zone: string;
+  intervalStart: string;
+  closedAt: string;
+  clearingPriceMicroPerKwh: bigint | null;
+  tradedWh: bigint;
+  unmatchedBuyWh: bigint;
+  unmatchedSellWh: bigint;
 }
 
 /** The ride market since the dashboard connected: trips, and each booking's latest state. */
@@ -61,6 +79,7 @@ export interface RidesState {
 
 export const RECENT_BOOKINGS = 5_000;
 export const RECENT_TRADES = 200;
+export const RECENT_CLOSURES = 200;
 export const PRICE_POINTS = 2_000;
 export const RECENT_ANOMALIES = 100;
 export const RECENT_STATUS_CHANGES = 50;
@@ -72,7 +91,7 @@ export function emptyLiveState(): LiveState {
     health: null,
     markets: emptyMarketsState(),
     events: 0,
-    energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0 },
+    energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0, clearingPrices: {}, closures: [] },
     settlement: { heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null },
     metering: { finalized: 0, corrected: 0, estimated: 0, importWh: 0n, exportWh: 0n, anomalies: [] },
     identity: { statusChanges: [], changeCount: 0 },
@@ -120,6 +139,8 @@ function applyEvent(state: LiveState, subject: string, data: object): boolean {
     case 'evt.energy.order.cancelled.v1':
       state.energy.cancelledOrders++;
       return true;
+    case 'evt.energy.market.closed.v1':
+      return applyClosure(state, data as MarketClosedWire);
     case 'evt.settlement.hold.placed.v1': {
       const hold = data as Wire<typeof HoldPlaced>['data'];
       state.settlement.heldCount++;
@@ -221,6 +242,29 @@ function applyTrade(state: LiveState, trade: TradeWire): boolean {
   slot.valueMicro += BigInt(trade.valueMicro);
   slot.trades++;
   slot.lastPriceMicroPerKwh = price;
+  return true;
+}
+
+function applyClosure(state: LiveState, closed: MarketClosedWire): boolean {
+  const energy = state.energy;
+  const at = Date.parse(closed.closedAt);
+  const rows = closed.zones.map((z) => ({
+    area: closed.area,
+    zone: z.zone,
+    intervalStart: closed.intervalStart,
+    closedAt: closed.closedAt,
+    clearingPriceMicroPerKwh: z.clearingPriceMicroPerKwh === null ? null : BigInt(z.clearingPriceMicroPerKwh),
+    tradedWh: BigInt(z.tradedWh),
+    unmatchedBuyWh: BigInt(z.unmatchedBuyWh),
+    unmatchedSellWh: BigInt(z.unmatchedSellWh),
+  }));
+  for (const r of rows) {
+    if (r.clearingPriceMicroPerKwh === null) continue;
+    const series = (energy.clearingPrices[r.zone] ??= []);
+    series.push([at, r.clearingPriceMicroPerKwh]);
+    if (series.length > PRICE_POINTS) series.splice(0, series.length - PRICE_POINTS);
+  }
+  energy.closures = [...rows, ...energy.closures].slice(0, RECENT_CLOSURES);
   return true;
 }
 

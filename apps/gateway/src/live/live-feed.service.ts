@@ -50,6 +50,8 @@ export class LiveFeed implements OnModuleDestroy {
   private lastMarkets?: LiveMessage;
   private marketsTimer?: NodeJS.Timeout;
   private marketsBusy = false;
+  /** Whether the last look failed: a market that is down is reported once, not every period. */
+  private marketsFailing = false;
   /** The last snapshot sent, without its time: an unchanged market is not sent again. */
   private lastMarketsBody?: string;
   private arrival = 0;
@@ -172,11 +174,13 @@ export class LiveFeed implements OnModuleDestroy {
       if (this.subscriptions.length === 0) return; // stopped meanwhile
       const body = JSON.stringify(rest);
       if (body === this.lastMarketsBody) return;
+      this.marketsFailing = false;
       this.lastMarketsBody = body;
       this.lastMarkets = { event: 'markets', data: JSON.stringify({ at, ...rest }) };
       this.broadcast(this.lastMarkets);
     } catch (error) {
-      this.logger.warn(`market snapshot failed: ${(error as Error).message}`);
+      if (!this.marketsFailing) this.logger.warn(`market snapshot failed: ${(error as Error).message}`);
+      this.marketsFailing = true;
     } finally {
       this.marketsBusy = false;
     }

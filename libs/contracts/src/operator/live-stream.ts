@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventContract } from '../contract';
 import { TradeExecuted } from '../energy/trade-executed.contract';
 import { OrderCancelled } from '../energy/order-cancelled.contract';
+import { MarketClosed } from '../energy/market-events.contract';
 import { SERVICES } from '../health/health.contract';
 import { ParticipantStatusChanged } from '../identity/participant-status.contract';
 import { EntryCommitted } from '../ledger/entry-committed.contract';
@@ -21,6 +22,7 @@ import { instant, zoneId } from '../wire/codecs';
 export const LIVE_EVENTS = [
   TradeExecuted,
   OrderCancelled,
+  MarketClosed,
   ParticipantStatusChanged,
   HoldPlaced,
   HoldRejected,
