@@ -12,6 +12,7 @@ export const LIVE_EVENT_SUBJECTS: readonly LiveEventSubject[] = [
   'evt.identity.participant.status-changed.v1',
   'evt.settlement.hold.placed.v1',
   'evt.settlement.hold.rejected.v1',
+  'evt.settlement.delivery.settled.v1',
   'evt.metering.interval.finalized.v1',
   'evt.metering.interval.corrected.v1',
   'evt.metering.anomaly.raised.v1',

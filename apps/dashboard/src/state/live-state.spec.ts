@@ -1,4 +1,4 @@
-import { AnomalyRaised, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, MarketClosed, TradeExecuted } from '@ampool/contracts';
+import { AnomalyRaised, DeliverySettled, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, MarketClosed, TradeExecuted } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { applyLive, averagePrice, emptyLiveState, RECENT_TRADES } from './live-state';
 
@@ -72,7 +72,10 @@ describe('the dashboard live state', () => {
     applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 9_000_000_000_000_000_000n, placedAt: new Date() }));
     applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 1_000n, placedAt: new Date() }));
     applyLive(state, HoldRejected.subject, envelope(HoldRejected, { reference, payer: BUYER, amountMicro: 5n, reason: 'INSUFFICIENT_FUNDS', rejectedAt: new Date() }));
-    expect(state.settlement).toEqual({ heldCount: 2, heldMicro: 9_000_000_000_000_001_000n, rejectedCount: 1, rejectedMicro: 5n, lastRejection: 'INSUFFICIENT_FUNDS' });
+    expect(state.settlement).toEqual({
+      heldCount: 2, heldMicro: 9_000_000_000_000_001_000n, rejectedCount: 1, rejectedMicro: 5n, lastRejection: 'INSUFFICIENT_FUNDS',
+      settledCount: 0, settledMicro: 0n, undeliveredCount: 0, shortfallWh: 0n, penaltyMicro: 0n, penaltyUnpaidMicro: 0n,
+    });
 
     const fact = { device: SELLER, owner: BUYER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), intervalMinutes: 15, importWh: 100n, exportWh: 40n, quality: 'measured', estimated: false, anomalies: [], socEndWh: null, revision: 0 };
     applyLive(state, IntervalFinalized.subject, envelope(IntervalFinalized, fact));
@@ -119,5 +122,28 @@ describe('the dashboard live state', () => {
     ]);
     expect(state.energy.closures[2]).toMatchObject({ tradedWh: 5_000n, unmatchedBuyWh: 700n, unmatchedSellWh: 0n });
     expect(state.energy.closures[3]!.unmatchedSellWh).toBe(1_200n);
+  });
+
+  it('sums what settled trades cost their buyers, counts the undelivered ones and adds up sellers\' penalties', () => {
+    const settled = (rule: 'measured' | 'undelivered', buyerPaysMicro: bigint, shortfallWh: bigint, sellerPenaltyMicro: bigint, penaltyUnpaidMicro: bigint) =>
+      JSON.parse(
+        JSON.stringify(
+          DeliverySettled.envelope.encode({
+            id: uuidv7(),
+            subject: DeliverySettled.subject,
+            source: 'settlement',
+            occurredAt: new Date(),
+            data: {
+              tradeId: uuidv7(), buyer: BUYER, seller: SELLER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), rule,
+              deliveredWh: 1_000n - shortfallWh, shortfallWh, buyerPaysMicro, sellerReceivesMicro: buyerPaysMicro, platformFeeMicro: 0n, gridFeeMicro: 0n,
+              utilityFromBuyerMicro: 0n, sellerPenaltyMicro, penaltyUnpaidMicro, settledAt: new Date(),
+            },
+          }),
+        ),
+      );
+    const state = emptyLiveState();
+    expect(applyLive(state, DeliverySettled.subject, settled('measured', 200_000n, 0n, 0n, 0n))).toBe(true);
+    expect(applyLive(state, DeliverySettled.subject, settled('undelivered', 0n, 1_000n, 50_000n, 20_000n))).toBe(true);
+    expect(state.settlement).toMatchObject({ settledCount: 2, settledMicro: 200_000n, undeliveredCount: 1, shortfallWh: 1_000n, penaltyMicro: 50_000n, penaltyUnpaidMicro: 20_000n });
   });
 });

@@ -1,5 +1,6 @@
 import type {
   AnomalyRaised,
+  DeliverySettled,
   EntryCommitted,
   HoldPlaced,
   HoldRejected,
@@ -44,7 +45,21 @@ export interface LiveState {
     /** Markets as their gate closed, newest first, at most RECENT_CLOSURES (one row per zone). */
     closures: ClosedZone[];
   };
-  settlement: { heldCount: number; heldMicro: bigint; rejectedCount: number; rejectedMicro: bigint; lastRejection: string | null };
+  settlement: {
+    heldCount: number;
+    heldMicro: bigint;
+    rejectedCount: number;
+    rejectedMicro: bigint;
+    lastRejection: string | null;
+    /** Trades settled on their interval's metering: what buyers paid, and how many went undelivered. */
+    settledCount: number;
+    settledMicro: bigint;
+    undeliveredCount: number;
+    shortfallWh: bigint;
+    /** Penalties charged to sellers for undelivered energy, and the part they could not pay. */
+    penaltyMicro: bigint;
+    penaltyUnpaidMicro: bigint;
+  };
   metering: { finalized: number; corrected: number; estimated: number; importWh: bigint; exportWh: bigint; anomalies: AnomalyWire[] };
   identity: { statusChanges: StatusChangeWire[]; changeCount: number };
   ledger: { committed: number; lastSequence: bigint | null; lastCommittedAt: string | null; byType: Record<string, number> };
@@ -92,7 +107,10 @@ export function emptyLiveState(): LiveState {
     markets: emptyMarketsState(),
     events: 0,
     energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0, clearingPrices: {}, closures: [] },
-    settlement: { heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null },
+    settlement: {
+      heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null,
+      settledCount: 0, settledMicro: 0n, undeliveredCount: 0, shortfallWh: 0n, penaltyMicro: 0n, penaltyUnpaidMicro: 0n,
+    },
     metering: { finalized: 0, corrected: 0, estimated: 0, importWh: 0n, exportWh: 0n, anomalies: [] },
     identity: { statusChanges: [], changeCount: 0 },
     ledger: { committed: 0, lastSequence: null, lastCommittedAt: null, byType: {} },
@@ -152,6 +170,17 @@ function applyEvent(state: LiveState, subject: string, data: object): boolean {
       state.settlement.rejectedCount++;
       state.settlement.rejectedMicro += BigInt(rejected.amountMicro);
       state.settlement.lastRejection = rejected.reason;
+      return true;
+    }
+    case 'evt.settlement.delivery.settled.v1': {
+      const settled = data as Wire<typeof DeliverySettled>['data'];
+      const s = state.settlement;
+      s.settledCount++;
+      s.settledMicro += BigInt(settled.buyerPaysMicro);
+      if (settled.rule === 'undelivered') s.undeliveredCount++;
+      s.shortfallWh += BigInt(settled.shortfallWh);
+      s.penaltyMicro += BigInt(settled.sellerPenaltyMicro);
+      s.penaltyUnpaidMicro += BigInt(settled.penaltyUnpaidMicro);
       return true;
     }
     case 'evt.metering.interval.finalized.v1': {

@@ -9,6 +9,7 @@ import { EntryCommitted } from '../ledger/entry-committed.contract';
 import { AnomalyRaised, IntervalCorrected, IntervalFinalized } from '../metering/interval-events.contract';
 import { HoldPlaced } from '../settlement/hold-placed.contract';
 import { HoldRejected } from '../settlement/hold-rejected.contract';
+import { DeliverySettled } from '../settlement/delivery-settled.contract';
 import { BookingCancelled, BookingConfirmed, BookingDeclined, BookingExpired, BookingRequested, TripCancelled, TripPublished } from '../rides/ride-events.contract';
 import { depthLevel, marketLink, marketPhase } from '../energy/market-read.contract';
 import { instant, zoneId } from '../wire/codecs';
@@ -26,6 +27,7 @@ export const LIVE_EVENTS = [
   ParticipantStatusChanged,
   HoldPlaced,
   HoldRejected,
+  DeliverySettled,
   IntervalFinalized,
   IntervalCorrected,
   AnomalyRaised,
