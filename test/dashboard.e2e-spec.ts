@@ -89,6 +89,30 @@ describe('the operator dashboard in a browser', () => {
     // The price chart has drawn its canvas.
     expect(await page.locator('[data-testid=price-chart] canvas').count()).toBe(1);
 
+    // A cross-zone trade (north → south, over the 100 kWh link) and orders left resting in
+    // north's book: the depth ladder and the flows panel show them once the gateway pushes
+    // its next market snapshot.
+    const pv = await registerDevice(sys.client, seller, 'pv_inverter', { powerW: 20_000n, capacityWh: 0n, reserveWh: 0n });
+    const ask = { id: uuidv7(), participant: seller.did, side: 'sell', zone: 'north', intervalStart, quantityWh: '1500', limitPriceMicroPerKwh: '210000', device: pv.did };
+    expect((await api('POST', '/v1/energy/orders', ask, seller)).status).toBe(201);
+    const south = { id: uuidv7(), participant: buyer.did, side: 'buy', zone: 'south', intervalStart, quantityWh: '1000', limitPriceMicroPerKwh: '300000', timeInForce: 'IOC' };
+    const crossed = await api('POST', '/v1/energy/orders', south, buyer);
+    expect(crossed.body.trades).toMatchObject([{ sellerZone: 'north', buyerZone: 'south', energyWh: '1000' }]);
+    const bidder = await sys.participant('household', 'Night Buyer');
+    expect((await api('POST', '/v1/deposits', { id: uuidv7(), participant: bidder.did, amountMicro: '1000000' }, operator)).status).toBe(201);
+    for (const [quantityWh, price] of [['800', '150000'], ['1200', '140000']] as const) {
+      const bid = { id: uuidv7(), participant: bidder.did, side: 'buy', zone: 'north', intervalStart, quantityWh, limitPriceMicroPerKwh: price };
+      expect((await api('POST', '/v1/energy/orders', bid, bidder)).status).toBe(201);
+    }
+    const ladder = page.locator('[data-testid=depth-ladder]');
+    await ladder.locator('tr.ask', { hasText: '0.210 /kWh' }).filter({ hasText: '500 Wh' }).waitFor();
+    await ladder.locator('tr.bid', { hasText: '0.150 /kWh' }).filter({ hasText: '800 Wh' }).waitFor();
+    await ladder.locator('tr.bid', { hasText: '0.140 /kWh' }).filter({ hasText: '1.2 kWh' }).waitFor();
+    expect(await ladder.locator('tr.spread').textContent()).toBe('spread 0.060 /kWh');
+    const flows = page.locator('[data-testid=flows-default] tr', { hasText: 'north → south' });
+    await flows.locator('[data-testid=flow]').filter({ hasText: '1.0 kWh / 100.0 kWh · 1 %' }).waitFor();
+    expect(await page.locator('[data-testid=flows-default] tr', { hasText: 'south → north' }).locator('[data-testid=flow]').textContent()).toBe('0 Wh / 100.0 kWh · 0 %');
+
     // "Verify" checks the latest final block in the browser: hash, quorum signatures, link.
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.locator('[data-testid=verify-result]').filter({ hasText: /^block \d+ verified: [23] valid signatures, quorum 2 / }).waitFor();

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { TradeExecuted } from '@ampool/contracts';
+import { DeliverySettled, MarketClosed, TradeExecuted } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { loginOperator } from '@ampool/client';
 import { openSse, startTestSystem, type SseStream, type TestSystem } from '@ampool/testing';
@@ -110,6 +110,36 @@ describe('the operator live stream', () => {
     expect(replayed).toEqual(sent.slice(-5));
     watcher.close();
     newcomer.close();
+  });
+
+  it('relays gate closures and settled deliveries, checked against their contracts', async () => {
+    const { sessionCookie } = (await sys.operator()) as { sessionCookie: string };
+    const stream = await open(sessionCookie);
+    await stream.next((f) => f.event === 'hello');
+    const closed = JSON.stringify(
+      MarketClosed.envelope.encode({
+        id: uuidv7(), subject: MarketClosed.subject, source: 'energy', occurredAt: new Date(),
+        data: {
+          area: 'default', intervalStart: new Date('2026-11-21T10:00:00.000Z'), closedAt: new Date(),
+          zones: [{ zone: 'north', clearingPriceMicroPerKwh: 210_000n, auctionVolumeWh: 3_000n, tradedWh: 4_000n, unmatchedBuyWh: 500n, unmatchedSellWh: 0n }],
+        },
+      }),
+    );
+    const settled = JSON.stringify(
+      DeliverySettled.envelope.encode({
+        id: uuidv7(), subject: DeliverySettled.subject, source: 'settlement', occurredAt: new Date(),
+        data: {
+          tradeId: uuidv7(), buyer: BUYER, seller: SELLER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), rule: 'undelivered', deliveredWh: 0n, shortfallWh: 1_000n,
+          buyerPaysMicro: 0n, sellerReceivesMicro: 0n, platformFeeMicro: 0n, gridFeeMicro: 0n, utilityFromBuyerMicro: 0n, sellerPenaltyMicro: 30_000n, penaltyUnpaidMicro: 0n, settledAt: new Date(),
+        },
+      }),
+    );
+    nc.publish(MarketClosed.subject, JSON.stringify({ ...JSON.parse(closed), id: uuidv7(), data: { area: 'default' } }));
+    nc.publish(MarketClosed.subject, closed);
+    nc.publish(DeliverySettled.subject, settled);
+    await nc.flush();
+    expect((await stream.next((f) => f.event === MarketClosed.subject)).data).toBe(closed);
+    expect((await stream.next((f) => f.event === DeliverySettled.subject)).data).toBe(settled);
   });
 
   it('limits the streams one operator may hold open', async () => {

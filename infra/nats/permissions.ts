@@ -65,6 +65,7 @@ import {
   AreaList,
   ENERGY_JOURNAL_STREAM,
   MarketDepth,
+  MarketFlows,
   MarketStats,
   MarketTrades,
   OrderBatchSubmit,
@@ -134,7 +135,7 @@ const GATEWAY_CALLS: RpcContract[] = [
   TripProofSubmit, TripLegGet, TripLegList, TripDisputeResolve,
   WithdrawalCreate, TransferCreate, StatementGet, InvariantsCheck, PayoutsRun,
   // energy market
-  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
+  OrderBatchSubmit, OrderCancel, OrderReplace, OrderList, MarketDepth, MarketTrades, MarketStats, MarketFlows, AreaList, AreaConfigure, PolicySet, PolicyList, PolicyStop,
   EntryProof, ConsistencyProof, BlockGet, LedgerStatus,
   Health.identity, Health.energy, Health.rides, Health.metering, Health.settlement, Health.ledger,
 ];

@@ -55,7 +55,7 @@ export class LiveConnection {
         // a malformed message is dropped; the next ones still count
       }
     };
-    for (const name of ['hello', 'health', ...this.events]) source.addEventListener(name, deliver(name) as EventListener);
+    for (const name of ['hello', 'health', 'markets', ...this.events]) source.addEventListener(name, deliver(name) as EventListener);
     source.addEventListener('end', ((e: MessageEvent<string>) => {
       const reason = (JSON.parse(e.data) as { reason?: string }).reason;
       source.close();

@@ -9,6 +9,7 @@ import { applyLive, emptyLiveState } from './state/live-state';
 import { EnergyPanel } from './components/energy-panel';
 import { HealthPanel } from './components/health-panel';
 import { Login, type Operator } from './components/login';
+import { DepthPanel, FlowsPanel } from './components/market-panels';
 import { LedgerPanel, MeteringPanel, SettlementPanel } from './components/money-panels';
 import { ParticipantsPanel } from './components/participants-panel';
 import { RidesPanel } from './components/rides-panel';
@@ -65,6 +66,8 @@ function Dashboard({ operator, onSignedOut }: { operator: Operator; onSignedOut:
         <SettlementPanel settlement={s.settlement} />
         <LedgerPanel ledger={s.ledger} />
         <EnergyPanel energy={s.energy} version={version} />
+        <DepthPanel markets={s.markets} />
+        <FlowsPanel markets={s.markets} />
         <MeteringPanel metering={s.metering} />
         <RidesPanel rides={s.rides} />
         <ParticipantsPanel changes={s.identity.changeCount} />

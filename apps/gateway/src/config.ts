@@ -22,6 +22,10 @@ export const gatewayConfig = z.object({
   LIVE_BACKLOG_PER_SUBJECT: intFromEnv(0, 10_000, 200),
   /** How often the live stream reports every service's health. */
   LIVE_HEALTH_SECONDS: intFromEnv(1, 3_600, 5),
+  /** How often the live stream looks at the next open markets' books and flows (sent only when they changed). */
+  LIVE_MARKETS_SECONDS: intFromEnv(1, 3_600, 2),
+  /** Most zone books (depth requests) one look may read; the rest is left out of the snapshot. */
+  LIVE_MARKETS_MAX_BOOKS: intFromEnv(0, 1_000, 32),
   /** How often a live stream re-checks that its operator session is still valid. */
   LIVE_SESSION_CHECK_SECONDS: intFromEnv(1, 3_600, 30),
   /** Open live streams at most, in all and per operator. */

@@ -15,6 +15,7 @@ import { ParticipantsController } from './identity/participants.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { LiveController } from './live/live.controller';
 import { LiveFeed } from './live/live-feed.service';
+import { MarketWatch } from './live/market-watch';
 import { ServiceHealth } from './health/service-health';
 import { MeteringController } from './metering/metering.controller';
 import { RidesController } from './rides/rides.controller';
@@ -49,6 +50,7 @@ export class GatewayModule {
         NonceStore,
         ServiceHealth,
         LiveFeed,
+        MarketWatch,
       ],
     };
   }

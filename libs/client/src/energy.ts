@@ -106,6 +106,21 @@ export async function marketDepth(client: AmpoolClient, zone: string, intervalSt
   );
 }
 
+export interface MarketFlowsWire {
+  area: string;
+  zones: string[];
+  markets: { intervalStart: string; phase: string; links: { from: string; to: string; capacityWh: string | null; usedWh: string; remainingWh: string | null }[] }[];
+}
+
+/** Cross-zone flows of an area against its capacities: one interval, or its open markets. */
+export async function marketFlows(client: AmpoolClient, area: string, query: { intervalStart?: string; limit?: number } = {}) {
+  const q = new URLSearchParams();
+  if (query.intervalStart !== undefined) q.set('intervalStart', query.intervalStart);
+  if (query.limit !== undefined) q.set('limit', String(query.limit));
+  const text = q.toString();
+  return client.get<MarketFlowsWire>(`/v1/energy/areas/${area}/flows${text ? `?${text}` : ''}`);
+}
+
 export async function marketStats(client: AmpoolClient, zone: string, intervalStart: string) {
   return client.get<{ phase: string; tradeCount: number; volumeWh: string; lastPriceMicroPerKwh: string | null; clearingPriceMicroPerKwh: string | null }>(
     `/v1/energy/markets/${zone}/${intervalStart}/stats`,

@@ -6,7 +6,11 @@ import { Chart } from './chart';
 
 /** Trades as they execute: prices over time per zone, energy per delivery interval, the latest trades. */
 export function EnergyPanel({ energy, version }: { energy: LiveState['energy']; version: number }) {
-  const prices = useMemo(() => alignPriceSeries(energy.prices), [version]);
+  // Clearing prices are their own series beside the trade prices: one point per auctioned interval, at its gate closure.
+  const prices = useMemo(
+    () => alignPriceSeries({ ...energy.prices, ...Object.fromEntries(Object.entries(energy.clearingPrices).map(([zone, points]) => [`${zone} clearing`, points])) }),
+    [version],
+  );
   const volumes = useMemo(() => intervalVolumes(energy.intervals, 24), [version]);
   const zones = Object.keys(energy.intervals).sort();
 
@@ -36,7 +40,7 @@ export function EnergyPanel({ energy, version }: { energy: LiveState['energy']; 
         </div>
       </div>
       <div class="charts">
-        <Chart title="Trade prices" names={prices.zones} data={prices.data} unit="/kWh" testId="price-chart" />
+        <Chart title="Trade and clearing prices" names={prices.zones} data={prices.data} unit="/kWh" testId="price-chart" />
         <Chart title="Energy traded per interval" names={volumes.zones} data={volumes.data} unit="kWh" bars xPadMs={15 * 60_000} />
       </div>
       <table class="trades" data-testid="trades">
@@ -67,6 +71,37 @@ export function EnergyPanel({ energy, version }: { energy: LiveState['energy']; 
           ))}
         </tbody>
       </table>
+      <h3>Gate closures</h3>
+      {energy.closures.length === 0 ? (
+        <p class="empty">No interval has closed since the dashboard connected.</p>
+      ) : (
+        <table class="closures" data-testid="closures">
+          <thead>
+            <tr>
+              <th>Closed</th>
+              <th>Zone</th>
+              <th>Interval</th>
+              <th class="num">Clearing price</th>
+              <th class="num">Traded</th>
+              <th class="num">Unmatched buy</th>
+              <th class="num">Unmatched sell</th>
+            </tr>
+          </thead>
+          <tbody>
+            {energy.closures.slice(0, 8).map((c) => (
+              <tr key={`${c.zone}|${c.intervalStart}`}>
+                <td>{formatTime(c.closedAt, true)}</td>
+                <td>{c.zone}</td>
+                <td>{formatTime(c.intervalStart)}</td>
+                <td class="num">{c.clearingPriceMicroPerKwh === null ? '—' : formatPrice(c.clearingPriceMicroPerKwh)}</td>
+                <td class="num">{formatEnergy(c.tradedWh)}</td>
+                <td class="num">{formatEnergy(c.unmatchedBuyWh)}</td>
+                <td class="num">{formatEnergy(c.unmatchedSellWh)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { InvariantCheck, LedgerVerify } from './checks';
 import { formatEnergy, formatMoney, formatTime, shortDid } from '../state/format';
 import type { LiveState } from '../state/live-state';
 
-/** Money held for deals, and holds refused, since the dashboard connected. */
+/** Money held for deals, holds refused, trades settled on metering and sellers' penalties, since the dashboard connected. */
 export function SettlementPanel({ settlement }: { settlement: LiveState['settlement'] }) {
   return (
     <section class="panel" data-testid="settlement">
@@ -18,6 +18,20 @@ export function SettlementPanel({ settlement }: { settlement: LiveState['settlem
           <span class="value">{formatMoney(settlement.rejectedMicro)}</span>
           <span class="detail">
             {settlement.rejectedCount} holds{settlement.lastRejection ? ` · last: ${settlement.lastRejection}` : ''}
+          </span>
+        </div>
+        <div class="kpi" data-testid="settled">
+          <span class="label">Settled</span>
+          <span class="value">{formatMoney(settlement.settledMicro)}</span>
+          <span class="detail">
+            {settlement.settledCount} trades{settlement.undeliveredCount > 0 ? ` · ${settlement.undeliveredCount} undelivered` : ''}
+          </span>
+        </div>
+        <div class={`kpi ${settlement.penaltyMicro > 0n ? 'warn' : ''}`} data-testid="penalties">
+          <span class="label">Penalties</span>
+          <span class="value">{formatMoney(settlement.penaltyMicro)}</span>
+          <span class="detail">
+            {formatEnergy(settlement.shortfallWh)} short{settlement.penaltyUnpaidMicro > 0n ? ` · ${formatMoney(settlement.penaltyUnpaidMicro)} unpaid` : ''}
           </span>
         </div>
       </div>

@@ -8,9 +8,11 @@ import type { LiveEventSubject } from '@ampool/contracts';
 export const LIVE_EVENT_SUBJECTS: readonly LiveEventSubject[] = [
   'evt.energy.trade.executed.v1',
   'evt.energy.order.cancelled.v1',
+  'evt.energy.market.closed.v1',
   'evt.identity.participant.status-changed.v1',
   'evt.settlement.hold.placed.v1',
   'evt.settlement.hold.rejected.v1',
+  'evt.settlement.delivery.settled.v1',
   'evt.metering.interval.finalized.v1',
   'evt.metering.interval.corrected.v1',
   'evt.metering.anomaly.raised.v1',

@@ -1,4 +1,4 @@
-import { AnomalyRaised, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, TradeExecuted } from '@ampool/contracts';
+import { AnomalyRaised, DeliverySettled, EntryCommitted, HoldPlaced, HoldRejected, IntervalFinalized, MarketClosed, TradeExecuted } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { applyLive, averagePrice, emptyLiveState, RECENT_TRADES } from './live-state';
 
@@ -72,7 +72,10 @@ describe('the dashboard live state', () => {
     applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 9_000_000_000_000_000_000n, placedAt: new Date() }));
     applyLive(state, HoldPlaced.subject, envelope(HoldPlaced, { transferId: uuidv7(), reference, payer: BUYER, payee: SELLER, amountMicro: 1_000n, placedAt: new Date() }));
     applyLive(state, HoldRejected.subject, envelope(HoldRejected, { reference, payer: BUYER, amountMicro: 5n, reason: 'INSUFFICIENT_FUNDS', rejectedAt: new Date() }));
-    expect(state.settlement).toEqual({ heldCount: 2, heldMicro: 9_000_000_000_000_001_000n, rejectedCount: 1, rejectedMicro: 5n, lastRejection: 'INSUFFICIENT_FUNDS' });
+    expect(state.settlement).toEqual({
+      heldCount: 2, heldMicro: 9_000_000_000_000_001_000n, rejectedCount: 1, rejectedMicro: 5n, lastRejection: 'INSUFFICIENT_FUNDS',
+      settledCount: 0, settledMicro: 0n, undeliveredCount: 0, shortfallWh: 0n, penaltyMicro: 0n, penaltyUnpaidMicro: 0n,
+    });
 
     const fact = { device: SELLER, owner: BUYER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), intervalMinutes: 15, importWh: 100n, exportWh: 40n, quality: 'measured', estimated: false, anomalies: [], socEndWh: null, revision: 0 };
     applyLive(state, IntervalFinalized.subject, envelope(IntervalFinalized, fact));
@@ -84,5 +87,63 @@ describe('the dashboard live state', () => {
     applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 7n, type: 'energy.trade', subjectId: uuidv7(), payloadHash: 'a'.repeat(64), committedAt: new Date() }));
     applyLive(state, EntryCommitted.subject, envelope(EntryCommitted, { entryId: uuidv7(), sequence: 5n, type: 'settlement.hold', subjectId: uuidv7(), payloadHash: 'b'.repeat(64), committedAt: new Date() }));
     expect(state.ledger).toMatchObject({ committed: 2, lastSequence: 7n, byType: { 'energy.trade': 1, 'settlement.hold': 1 } });
+  });
+
+  it('records each gate closure per zone, and the clearing prices of auctioned intervals as their own series', () => {
+    const closed = (intervalStart: string, closedAt: string, north: bigint | null) =>
+      JSON.parse(
+        JSON.stringify(
+          MarketClosed.envelope.encode({
+            id: uuidv7(),
+            subject: MarketClosed.subject,
+            source: 'energy',
+            occurredAt: new Date(),
+            data: {
+              area: 'default',
+              intervalStart: new Date(intervalStart),
+              closedAt: new Date(closedAt),
+              zones: [
+                { zone: 'north', clearingPriceMicroPerKwh: north, auctionVolumeWh: 4_000n, tradedWh: 5_000n, unmatchedBuyWh: 700n, unmatchedSellWh: 0n },
+                { zone: 'south', clearingPriceMicroPerKwh: null, auctionVolumeWh: 0n, tradedWh: 0n, unmatchedBuyWh: 0n, unmatchedSellWh: 1_200n },
+              ],
+            },
+          }),
+        ),
+      );
+    const state = emptyLiveState();
+    expect(applyLive(state, MarketClosed.subject, closed('2026-11-21T10:00:00.000Z', '2026-11-21T09:55:00.000Z', 210_000n))).toBe(true);
+    expect(applyLive(state, MarketClosed.subject, closed('2026-11-21T10:15:00.000Z', '2026-11-21T10:10:00.000Z', null))).toBe(true);
+    expect(state.energy.clearingPrices).toEqual({ north: [[Date.parse('2026-11-21T09:55:00.000Z'), 210_000n]] });
+    expect(state.energy.closures.map((c) => [c.zone, c.intervalStart.slice(11, 16), c.clearingPriceMicroPerKwh])).toEqual([
+      ['north', '10:15', null],
+      ['south', '10:15', null],
+      ['north', '10:00', 210_000n],
+      ['south', '10:00', null],
+    ]);
+    expect(state.energy.closures[2]).toMatchObject({ tradedWh: 5_000n, unmatchedBuyWh: 700n, unmatchedSellWh: 0n });
+    expect(state.energy.closures[3]!.unmatchedSellWh).toBe(1_200n);
+  });
+
+  it('sums what settled trades cost their buyers, counts the undelivered ones and adds up sellers\' penalties', () => {
+    const settled = (rule: 'measured' | 'undelivered', buyerPaysMicro: bigint, shortfallWh: bigint, sellerPenaltyMicro: bigint, penaltyUnpaidMicro: bigint) =>
+      JSON.parse(
+        JSON.stringify(
+          DeliverySettled.envelope.encode({
+            id: uuidv7(),
+            subject: DeliverySettled.subject,
+            source: 'settlement',
+            occurredAt: new Date(),
+            data: {
+              tradeId: uuidv7(), buyer: BUYER, seller: SELLER, intervalStart: new Date('2026-11-21T10:00:00.000Z'), rule,
+              deliveredWh: 1_000n - shortfallWh, shortfallWh, buyerPaysMicro, sellerReceivesMicro: buyerPaysMicro, platformFeeMicro: 0n, gridFeeMicro: 0n,
+              utilityFromBuyerMicro: 0n, sellerPenaltyMicro, penaltyUnpaidMicro, settledAt: new Date(),
+            },
+          }),
+        ),
+      );
+    const state = emptyLiveState();
+    expect(applyLive(state, DeliverySettled.subject, settled('measured', 200_000n, 0n, 0n, 0n))).toBe(true);
+    expect(applyLive(state, DeliverySettled.subject, settled('undelivered', 0n, 1_000n, 50_000n, 20_000n))).toBe(true);
+    expect(state.settlement).toMatchObject({ settledCount: 2, settledMicro: 200_000n, undeliveredCount: 1, shortfallWh: 1_000n, penaltyMicro: 50_000n, penaltyUnpaidMicro: 20_000n });
   });
 });

@@ -1,21 +1,26 @@
 import type {
   AnomalyRaised,
+  DeliverySettled,
   EntryCommitted,
   HoldPlaced,
   HoldRejected,
   IntervalCorrected,
   IntervalFinalized,
+  MarketClosed,
   LiveHealthWire,
   LiveHelloWire,
+  LiveMarketsWire,
   OrderCancelled,
   ParticipantStatusChanged,
   TradeExecuted,
 } from '@ampool/contracts';
 import type { z } from 'zod';
+import { applyMarkets, emptyMarketsState, type MarketsState } from './market-books';
 
 /** The wire form of an event contract's envelope, as the live stream carries it. */
 type Wire<C extends { envelope: z.ZodType }> = z.input<C['envelope']>;
 export type TradeWire = Wire<typeof TradeExecuted>['data'];
+export type MarketClosedWire = Wire<typeof MarketClosed>['data'];
 export type AnomalyWire = Wire<typeof AnomalyRaised>['data'];
 export type StatusChangeWire = Wire<typeof ParticipantStatusChanged>['data'];
 
@@ -23,6 +28,8 @@ export type StatusChangeWire = Wire<typeof ParticipantStatusChanged>['data'];
 export interface LiveState {
   hello: LiveHelloWire | null;
   health: LiveHealthWire | null;
+  /** Order books and cross-zone flows of the next open markets, as the gateway last sent them. */
+  markets: MarketsState;
   /** Events applied (duplicates by id are not counted twice). */
   events: number;
   energy: {
@@ -33,8 +40,26 @@ export interface LiveState {
     /** Per zone and delivery interval start (ISO): traded energy, value and count. */
     intervals: Record<string, Record<string, { energyWh: bigint; valueMicro: bigint; trades: number; lastPriceMicroPerKwh: bigint }>>;
     cancelledOrders: number;
+    /** Per zone: [gate closure ms, clearing price] of each interval an auction cleared, at most PRICE_POINTS. */
+    clearingPrices: Record<string, Array<[number, bigint]>>;
+    /** Markets as their gate closed, newest first, at most RECENT_CLOSURES (one row per zone). */
+    closures: ClosedZone[];
   };
-  settlement: { heldCount: number; heldMicro: bigint; rejectedCount: number; rejectedMicro: bigint; lastRejection: string | null };
+  settlement: {
+    heldCount: number;
+    heldMicro: bigint;
+    rejectedCount: number;
+    rejectedMicro: bigint;
+    lastRejection: string | null;
+    /** Trades settled on their interval's metering: what buyers paid, and how many went undelivered. */
+    settledCount: number;
+    settledMicro: bigint;
+    undeliveredCount: number;
+    shortfallWh: bigint;
+    /** Penalties charged to sellers for undelivered energy, and the part they could not pay. */
+    penaltyMicro: bigint;
+    penaltyUnpaidMicro: bigint;
+  };
   metering: { finalized: number; corrected: number; estimated: number; importWh: bigint; exportWh: bigint; anomalies: AnomalyWire[] };
   identity: { statusChanges: StatusChangeWire[]; changeCount: number };
   ledger: { committed: number; lastSequence: bigint | null; lastCommittedAt: string | null; byType: Record<string, number> };
@@ -42,6 +67,18 @@ export interface LiveState {
   /** Recent event ids, to apply each event once even if the stream replays it after a reconnect. */
   seen: Set<string>;
   seenOrder: string[];
+}
+
+/** One zone of a market at its gate closure: what traded, the auction's price, what falls back to the utility. */
+export interface ClosedZone {
+  area: string;
+  zone: string;
+  intervalStart: string;
+  closedAt: string;
+  clearingPriceMicroPerKwh: bigint | null;
+  tradedWh: bigint;
+  unmatchedBuyWh: bigint;
+  unmatchedSellWh: bigint;
 }
 
 /** The ride market since the dashboard connected: trips, and each booking's latest state. */
@@ -57,6 +94,7 @@ export interface RidesState {
 
 export const RECENT_BOOKINGS = 5_000;
 export const RECENT_TRADES = 200;
+export const RECENT_CLOSURES = 200;
 export const PRICE_POINTS = 2_000;
 export const RECENT_ANOMALIES = 100;
 export const RECENT_STATUS_CHANGES = 50;
@@ -66,9 +104,13 @@ export function emptyLiveState(): LiveState {
   return {
     hello: null,
     health: null,
+    markets: emptyMarketsState(),
     events: 0,
-    energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0 },
-    settlement: { heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null },
+    energy: { trades: [], prices: {}, intervals: {}, cancelledOrders: 0, clearingPrices: {}, closures: [] },
+    settlement: {
+      heldCount: 0, heldMicro: 0n, rejectedCount: 0, rejectedMicro: 0n, lastRejection: null,
+      settledCount: 0, settledMicro: 0n, undeliveredCount: 0, shortfallWh: 0n, penaltyMicro: 0n, penaltyUnpaidMicro: 0n,
+    },
     metering: { finalized: 0, corrected: 0, estimated: 0, importWh: 0n, exportWh: 0n, anomalies: [] },
     identity: { statusChanges: [], changeCount: 0 },
     ledger: { committed: 0, lastSequence: null, lastCommittedAt: null, byType: {} },
@@ -91,6 +133,8 @@ export function applyLive(state: LiveState, event: string, data: unknown): boole
     case 'health':
       state.health = data as LiveHealthWire;
       return true;
+    case 'markets':
+      return applyMarkets(state.markets, data as LiveMarketsWire);
     case 'end':
       return false;
   }
@@ -113,6 +157,8 @@ function applyEvent(state: LiveState, subject: string, data: object): boolean {
     case 'evt.energy.order.cancelled.v1':
       state.energy.cancelledOrders++;
       return true;
+    case 'evt.energy.market.closed.v1':
+      return applyClosure(state, data as MarketClosedWire);
     case 'evt.settlement.hold.placed.v1': {
       const hold = data as Wire<typeof HoldPlaced>['data'];
       state.settlement.heldCount++;
@@ -124,6 +170,17 @@ function applyEvent(state: LiveState, subject: string, data: object): boolean {
       state.settlement.rejectedCount++;
       state.settlement.rejectedMicro += BigInt(rejected.amountMicro);
       state.settlement.lastRejection = rejected.reason;
+      return true;
+    }
+    case 'evt.settlement.delivery.settled.v1': {
+      const settled = data as Wire<typeof DeliverySettled>['data'];
+      const s = state.settlement;
+      s.settledCount++;
+      s.settledMicro += BigInt(settled.buyerPaysMicro);
+      if (settled.rule === 'undelivered') s.undeliveredCount++;
+      s.shortfallWh += BigInt(settled.shortfallWh);
+      s.penaltyMicro += BigInt(settled.sellerPenaltyMicro);
+      s.penaltyUnpaidMicro += BigInt(settled.penaltyUnpaidMicro);
       return true;
     }
     case 'evt.metering.interval.finalized.v1': {
@@ -214,6 +271,29 @@ function applyTrade(state: LiveState, trade: TradeWire): boolean {
   slot.valueMicro += BigInt(trade.valueMicro);
   slot.trades++;
   slot.lastPriceMicroPerKwh = price;
+  return true;
+}
+
+function applyClosure(state: LiveState, closed: MarketClosedWire): boolean {
+  const energy = state.energy;
+  const at = Date.parse(closed.closedAt);
+  const rows = closed.zones.map((z) => ({
+    area: closed.area,
+    zone: z.zone,
+    intervalStart: closed.intervalStart,
+    closedAt: closed.closedAt,
+    clearingPriceMicroPerKwh: z.clearingPriceMicroPerKwh === null ? null : BigInt(z.clearingPriceMicroPerKwh),
+    tradedWh: BigInt(z.tradedWh),
+    unmatchedBuyWh: BigInt(z.unmatchedBuyWh),
+    unmatchedSellWh: BigInt(z.unmatchedSellWh),
+  }));
+  for (const r of rows) {
+    if (r.clearingPriceMicroPerKwh === null) continue;
+    const series = (energy.clearingPrices[r.zone] ??= []);
+    series.push([at, r.clearingPriceMicroPerKwh]);
+    if (series.length > PRICE_POINTS) series.splice(0, series.length - PRICE_POINTS);
+  }
+  energy.closures = [...rows, ...energy.closures].slice(0, RECENT_CLOSURES);
   return true;
 }
 

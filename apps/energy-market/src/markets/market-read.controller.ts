@@ -1,14 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MarketDepth, MarketStats, MarketTrades, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { AppError, ErrorCode, MarketDepth, MarketFlows, MarketStats, MarketTrades, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 import { PrismaClient } from '@ampool/persistence';
 import { RpcHandler } from '@ampool/messaging';
 import { AreasService } from '../areas/areas.service';
 import { MarketEngine } from '../engine/market-engine.service';
+import type { FrozenMarketConfig } from '../engine/market-state';
 import { TradesRepository } from '../trades/trades.repository';
+import { marketLinks } from './market-flows';
 
 type Phase = RpcResponse<typeof MarketDepth>['phase'];
 
-/** Public read models: depth from the live book, the anonymous tape and statistics from the database. */
+/** Public read models: depth from the live book, the anonymous tape, statistics and cross-zone flows from the database. */
 @Controller()
 export class MarketReadController {
   constructor(
@@ -59,6 +61,39 @@ export class MarketReadController {
       volumeWeightedPriceMicroPerKwh: s.wh > 0n ? (s.value + s.wh / 2n) / s.wh : null,
       clearingPriceMicroPerKwh: clearing?.clearingPriceMicroPerKwh ? BigInt(clearing.clearingPriceMicroPerKwh) : null,
     };
+  }
+
+  @RpcHandler(MarketFlows)
+  async flows(input: RpcRequest<typeof MarketFlows>): Promise<RpcResponse<typeof MarketFlows>> {
+    const area = (await this.areas.all()).find((a) => a.id === input.area);
+    if (!area) throw new AppError(ErrorCode.NOT_FOUND, `area ${input.area} is not configured`);
+    await this.engine.ready();
+    type Market = { id: string; intervalStart: Date; phase: Phase; config: Pick<FrozenMarketConfig, 'zones' | 'transferCapacityWh'> };
+    let markets: Market[];
+    if (input.intervalStart === undefined) {
+      markets = this.engine
+        .all()
+        .filter((r) => r.row.areaId === area.id && r.phase !== 'closed')
+        .sort((a, b) => a.row.intervalStartMs - b.row.intervalStartMs)
+        .slice(0, input.limit)
+        .map((r) => ({ id: r.row.id, intervalStart: new Date(r.row.intervalStartMs), phase: r.phase, config: r.row.config }));
+    } else {
+      const at = input.intervalStart;
+      const runtime = this.engine.existing(area.id, at.getTime());
+      const row = runtime ? undefined : await this.prisma.energyMarket.findUnique({ where: { areaId_intervalStart: { areaId: area.id, intervalStart: at } } });
+      if (runtime) markets = [{ id: runtime.row.id, intervalStart: at, phase: runtime.phase, config: runtime.row.config }];
+      else if (row) markets = [{ id: row.id, intervalStart: at, phase: row.status === 'closed' ? 'closed' : 'pending', config: JSON.parse(row.config) as FrozenMarketConfig }];
+      else {
+        this.areas.times(area, at.getTime()); // refuses an interval off the area's grid
+        markets = [{ id: '', intervalStart: at, phase: 'pending', config: this.areas.freeze(area, at.getTime()) }];
+      }
+    }
+    const out = [];
+    for (const m of markets) {
+      const used = m.id === '' ? new Map<string, bigint>() : await this.trades.crossZoneWh(m.id, m.intervalStart);
+      out.push({ intervalStart: m.intervalStart, phase: m.phase, links: marketLinks(m.config, used) });
+    }
+    return { area: area.id, zones: [...area.zones], markets: out };
   }
 
   private async storedPhase(areaId: string, intervalStart: Date): Promise<Phase> {

@@ -73,6 +73,17 @@ export class TradesRepository {
     });
   }
 
+  /** Energy a market's cross-zone trades moved, per `seller zone>buyer zone`. */
+  async crossZoneWh(marketId: string, intervalStart: Date): Promise<Map<string, bigint>> {
+    const rows = await this.prisma.$queryRawUnsafe<{ from: string; to: string; wh: bigint }[]>(
+      `SELECT seller_zone AS "from", buyer_zone AS "to", sum(energy_wh)::bigint AS wh FROM energy.trade
+        WHERE interval_start = $1 AND market_id = $2 AND seller_zone <> buyer_zone GROUP BY seller_zone, buyer_zone`,
+      intervalStart,
+      marketId,
+    );
+    return new Map(rows.map((r) => [`${r.from}>${r.to}`, BigInt(r.wh)]));
+  }
+
   /** Count, volume, value and last price of the trades delivered into a zone in one interval. */
   async stats(zone: string, intervalStart: Date): Promise<{ n: number; wh: bigint; value: bigint; last: bigint | null }> {
     const [row] = await this.prisma.$queryRawUnsafe<{ n: number; wh: bigint | null; value: bigint | null; last: bigint | null }[]>(

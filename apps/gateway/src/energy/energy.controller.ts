@@ -3,6 +3,7 @@ import {
   AreaConfigure,
   AreaList,
   MarketDepth,
+  MarketFlows,
   MarketStats,
   MarketTrades,
   OrderBatchSubmit,
@@ -27,6 +28,7 @@ const ID = z.strictObject({ id: z.string() });
 const MARKET = z.strictObject({ zone: z.string(), intervalStart: z.string() });
 const whole = z.string().regex(/^[0-9]{1,6}$/, 'must be a whole number').transform(Number);
 const DEPTH_QUERY = z.strictObject({ levels: whole.optional() });
+const FLOWS_QUERY = z.strictObject({ intervalStart: z.string().optional(), limit: whole.optional() });
 const TAPE_QUERY = z.strictObject({ afterSeq: whole.optional(), limit: whole.optional() });
 const LIST_QUERY = z.strictObject({ status: z.string().optional(), intervalStart: z.string().optional(), before: z.string().optional(), limit: whole.optional() });
 const POLICY_BODY = z.strictObject({ id: z.unknown(), policy: z.unknown() });
@@ -162,6 +164,16 @@ export class EnergyController {
   @Access('public')
   async areas() {
     return this.proxy.forward(AreaList, {});
+  }
+
+  /**
+   * Cross-zone flows of an area against its transfer capacities: one interval
+   * (`?intervalStart=`) or its open markets. Zones and energy only, so public like depth.
+   */
+  @Get('areas/:id/flows')
+  @Access('public')
+  async flows(@Param() params: unknown, @Query() query: unknown) {
+    return this.proxy.forward(MarketFlows, { area: parseWith(ID, params).id, ...defined(parseWith(FLOWS_QUERY, query)) });
   }
 
   /** An operator creates or replaces an area (zones, interval, window, band, fees, capacities, mode). */

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { LIVE_EVENTS, liveHealth, type EventContract, type LiveHealth } from '@ampool/contracts';
+import { LIVE_EVENTS, liveHealth, liveMarkets, type EventContract, type LiveHealth } from '@ampool/contracts';
 import { NATS_CONNECTION } from '@ampool/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ServiceHealth } from '../health/service-health';
+import { MarketWatch } from './market-watch';
 
 /** One message for the browser: the SSE event name and its data, serialized once for all streams. */
 export interface LiveMessage {
@@ -28,6 +29,12 @@ const DEDUP_WINDOW = 10_000;
  * passed on; duplicates are dropped by event id; the last few per subject are kept so a new
  * dashboard starts with recent history, and the services' health is polled for as long as a
  * stream is open.
+ *
+ * Order-book depth and cross-zone flows are not events: they are read from the market every
+ * LIVE_MARKETS_SECONDS and sent (`markets`) only when they changed. Refetching on every
+ * order event would tie the read load to the order rate (thousands a second in a busy
+ * interval) and to the number of zones; a fixed cadence bounds it to one snapshot per period
+ * however busy the market is, and a dashboard needs nothing finer than that to follow a book.
  */
 @Injectable()
 export class LiveFeed implements OnModuleDestroy {
@@ -40,6 +47,13 @@ export class LiveFeed implements OnModuleDestroy {
   private healthTimer?: NodeJS.Timeout;
   private lingerTimer?: NodeJS.Timeout;
   private lastHealth?: LiveMessage;
+  private lastMarkets?: LiveMessage;
+  private marketsTimer?: NodeJS.Timeout;
+  private marketsBusy = false;
+  /** Whether the last look failed: a market that is down is reported once, not every period. */
+  private marketsFailing = false;
+  /** The last snapshot sent, without its time: an unchanged market is not sent again. */
+  private lastMarketsBody?: string;
   private arrival = 0;
   private readonly order = new WeakMap<LiveMessage, number>();
   relayed = 0;
@@ -49,6 +63,7 @@ export class LiveFeed implements OnModuleDestroy {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly health: ServiceHealth,
+    private readonly markets: MarketWatch,
   ) {}
 
   /** Starts delivering to `listener`; returns the function that stops it. */
@@ -67,10 +82,10 @@ export class LiveFeed implements OnModuleDestroy {
     return this.listeners.size;
   }
 
-  /** Recent events in the order they arrived, then the last health report. */
+  /** Recent events in the order they arrived, then the last health report and market snapshot. */
   backlog(): LiveMessage[] {
     const events = [...this.backlogs.values()].flat().sort((a, b) => this.order.get(a)! - this.order.get(b)!);
-    return this.lastHealth ? [...events, this.lastHealth] : events;
+    return [...events, ...(this.lastHealth ? [this.lastHealth] : []), ...(this.lastMarkets ? [this.lastMarkets] : [])];
   }
 
   onModuleDestroy(): void {
@@ -89,16 +104,21 @@ export class LiveFeed implements OnModuleDestroy {
     );
     void this.pollHealth();
     this.healthTimer = setInterval(() => void this.pollHealth(), this.config.LIVE_HEALTH_SECONDS * 1000);
+    void this.pollMarkets();
+    this.marketsTimer = setInterval(() => void this.pollMarkets(), this.config.LIVE_MARKETS_SECONDS * 1000);
   }
 
   private stop(): void {
     clearInterval(this.healthTimer);
+    clearInterval(this.marketsTimer);
     clearTimeout(this.lingerTimer);
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions = [];
     // What happened while nobody listened is unknown: never show a backlog with a gap in it.
     this.backlogs.clear();
     this.lastHealth = undefined;
+    this.lastMarkets = undefined;
+    this.lastMarketsBody = undefined;
   }
 
   private relay(contract: EventContract, raw: string): void {
@@ -142,6 +162,27 @@ export class LiveFeed implements OnModuleDestroy {
       this.broadcast(this.lastHealth);
     } catch (error) {
       this.logger.warn(`health poll failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async pollMarkets(): Promise<void> {
+    // A slow market must not pile up reads: a look still running skips the next one.
+    if (this.marketsBusy) return;
+    this.marketsBusy = true;
+    try {
+      const { at, ...rest } = liveMarkets.encode(await this.markets.snapshot());
+      if (this.subscriptions.length === 0) return; // stopped meanwhile
+      const body = JSON.stringify(rest);
+      if (body === this.lastMarketsBody) return;
+      this.marketsFailing = false;
+      this.lastMarketsBody = body;
+      this.lastMarkets = { event: 'markets', data: JSON.stringify({ at, ...rest }) };
+      this.broadcast(this.lastMarkets);
+    } catch (error) {
+      if (!this.marketsFailing) this.logger.warn(`market snapshot failed: ${(error as Error).message}`);
+      this.marketsFailing = true;
+    } finally {
+      this.marketsBusy = false;
     }
   }
 

@@ -3,14 +3,15 @@ import { defineRpc } from '../contract';
 import { instant, nonNegativeInt64, positiveInt64, zoneId } from '../wire/codecs';
 
 const market = { zone: zoneId, intervalStart: instant };
-const level = z.strictObject({ priceMicroPerKwh: positiveInt64, openWh: positiveInt64, orderCount: z.number().int().min(1) });
+/** One price level of a book side: the open energy at that price and how many orders hold it. */
+export const depthLevel = z.strictObject({ priceMicroPerKwh: positiveInt64, openWh: positiveInt64, orderCount: z.number().int().min(1) });
 export const marketPhase = z.enum(['pending', 'continuous', 'call', 'closed']);
 
 /** Aggregated depth of one zone's book for one interval: price levels, no identities. */
 export const MarketDepth = defineRpc(
   'rpc.energy.market.depth',
   z.strictObject({ ...market, levels: z.number().int().min(1).max(100).default(20) }),
-  z.strictObject({ ...market, phase: marketPhase, bids: z.array(level), asks: z.array(level) }),
+  z.strictObject({ ...market, phase: marketPhase, bids: z.array(depthLevel), asks: z.array(depthLevel) }),
 );
 
 /** The trade tape of one zone and interval, oldest first: no buyer, seller or order ids. */
@@ -44,5 +45,35 @@ export const MarketStats = defineRpc(
     lastPriceMicroPerKwh: positiveInt64.nullable(),
     volumeWeightedPriceMicroPerKwh: positiveInt64.nullable(),
     clearingPriceMicroPerKwh: positiveInt64.nullable(),
+  }),
+);
+
+/**
+ * One transfer link of a market: what has crossed from one zone to another in the interval
+ * (`usedWh`, the energy of its cross-zone trades) against the capacity the market opened with
+ * (`null`: no limit, so nothing remains to report).
+ */
+export const marketLink = z.strictObject({
+  from: zoneId,
+  to: zoneId,
+  capacityWh: nonNegativeInt64.nullable(),
+  usedWh: nonNegativeInt64,
+  remainingWh: nonNegativeInt64.nullable(),
+});
+
+/**
+ * Cross-zone flows of an area against its transfer capacities, per delivery interval: the
+ * links (ordered pairs of zones) that may carry energy, or that did. No identities. With
+ * `intervalStart`, that one market (open, closed, or not opened yet: then nothing is used
+ * and the capacities are the area's current ones); without it, the area's open markets,
+ * earliest first, at most `limit`.
+ */
+export const MarketFlows = defineRpc(
+  'rpc.energy.market.flows',
+  z.strictObject({ area: zoneId, intervalStart: instant.optional(), limit: z.number().int().min(1).max(96).default(4) }),
+  z.strictObject({
+    area: zoneId,
+    zones: z.array(zoneId),
+    markets: z.array(z.strictObject({ intervalStart: instant, phase: marketPhase, links: z.array(marketLink) })),
   }),
 );
