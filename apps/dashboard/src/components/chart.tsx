@@ -31,7 +31,8 @@ export function Chart({ title, names, data, unit, bars = false, xPadMs = 30_000,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       ms: 1,
-      scales: { x: { time: true } },
+      // Bars measure from zero; a line of prices is free to zoom in on its range.
+      scales: { x: { time: true }, ...(bars ? { y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1] } } : {}) },
       axes: [{}, { label: unit, size: 60 }],
       series: [
         {},
