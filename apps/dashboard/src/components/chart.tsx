@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { stackBars } from '../state/stack-bars';
 
 const PALETTE = ['#0f766e', '#b45309', '#7c3aed', '#be123c', '#1d4ed8', '#4d7c0f'];
 
@@ -21,6 +22,10 @@ export function Chart({ title, names, data, unit, bars = false, xPadMs = 30_000,
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = names.join('|');
+  // Stacked bars are drawn last series first; the legend still shows each series' own value.
+  const raw = useRef(data);
+  raw.current = data;
+  const order = bars ? names.map((_, i) => names.length - 1 - i) : names.map((_, i) => i);
 
   useEffect(() => {
     const el = host.current;
@@ -36,18 +41,19 @@ export function Chart({ title, names, data, unit, bars = false, xPadMs = 30_000,
       axes: [{}, { label: unit, size: 60 }],
       series: [
         {},
-        ...names.map((name, i) => ({
+        ...order.map((i) => names[i]!).map((name, k) => ({
           label: name,
-          stroke: PALETTE[i % PALETTE.length],
-          fill: bars ? `${PALETTE[i % PALETTE.length]}99` : undefined,
+          ...(bars ? { value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? '--' : String(raw.current[order[k]! + 1]?.[idx] ?? '--')) } : {}),
+          stroke: PALETTE[order[k]! % PALETTE.length],
+          fill: bars ? PALETTE[order[k]! % PALETTE.length] : undefined,
           width: bars ? 0 : 2,
           spanGaps: !bars,
           points: { show: !bars && data[0]!.length < 60 },
-          ...(bars ? { paths: uPlot.paths.bars!({ size: [0.8 / Math.max(1, names.length), 40] }) } : {}),
+          ...(bars ? { paths: uPlot.paths.bars!({ size: [0.8, 40] }) } : {}),
         })),
       ],
     };
-    plot.current = new uPlot(options, data as uPlot.AlignedData, el);
+    plot.current = new uPlot(options, (bars ? stackBars(data) : data) as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
     return () => {
@@ -61,11 +67,11 @@ export function Chart({ title, names, data, unit, bars = false, xPadMs = 30_000,
   useEffect(() => {
     const p = plot.current;
     if (!p) return;
-    p.setData(data as uPlot.AlignedData);
+    p.setData((bars ? stackBars(data) : data) as uPlot.AlignedData);
     // uPlot stretches a lone point over years; keep some room around the data instead.
     const xs = data[0] as number[];
     if (xs.length > 0) p.setScale('x', { min: xs[0]! - xPadMs, max: xs[xs.length - 1]! + xPadMs });
-  }, [data, key]);
+  }, [data, key, bars]);
 
   return (
     <figure class="chart" data-testid={testId}>

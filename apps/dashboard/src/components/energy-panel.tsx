@@ -41,7 +41,7 @@ export function EnergyPanel({ energy, version }: { energy: LiveState['energy']; 
       </div>
       <div class="charts">
         <Chart title="Trade and clearing prices" names={prices.zones} data={prices.data} unit="/kWh" testId="price-chart" />
-        <Chart title="Energy traded per interval" names={volumes.zones} data={volumes.data} unit="kWh" bars xPadMs={15 * 60_000} />
+        <Chart title="Energy traded per interval, stacked by zone" names={volumes.zones} data={volumes.data} unit="kWh" bars xPadMs={15 * 60_000} />
       </div>
       <table class="trades" data-testid="trades">
         <thead>
