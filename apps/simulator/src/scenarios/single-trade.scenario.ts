@@ -96,7 +96,7 @@ export async function runSingleTrade(
   }
   if (status === 'committed') {
     const entry = await client.get<{ entry: Wire<typeof ledgerEntryView> }>(`/v1/ledger/entries/energy.trade/${trade.id}`, signingWith(buyer.key));
-    say(`ledger entry #${entry.entry.sequence}: sha256 ${entry.entry.payloadHash}`);
+    say(`ledger entry at log index ${entry.entry.sequence} (leaves count from 0): sha256 ${entry.entry.payloadHash}`);
     const account = await client.get<{ account: Wire<typeof accountView> }>(`/v1/accounts/${buyer.did}`, signingWith(buyer.key));
     say(`buyer: ${money(account.account.debitsPendingMicro)} held, ${money(account.account.availableMicro)} available`);
   }
