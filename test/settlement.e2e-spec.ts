@@ -178,6 +178,7 @@ describe('settlement of energy deliveries through the gateway', () => {
     }
     const buyerLines = async () => {
       const r = await api('GET', `/v1/accounts/${buyers[0]!.did}/statement?from=${new Date(start - 24 * HOUR).toISOString()}&to=${new Date(end + 24 * HOUR).toISOString()}`, undefined, buyers[0]!);
+      if (r.status !== 200) throw new Error(`statement: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.statement.lines as { transferId: string; ledgerCommittedAt: string | null }[];
     };
     const committed = await eventually(async () => {
@@ -241,6 +242,7 @@ describe('settlement of energy deliveries through the gateway', () => {
     const check = await api('GET', '/v1/settlement/invariants', undefined, operator);
     expect(check.status).toBe(200);
     expect(check.body).toMatchObject({ ok: true, problems: [], postedSumMicro: '0', pendingSumMicro: '0' });
+    expect(check.body.ledgerCommittedTransfers).toBeGreaterThan(0);
   });
 
   it('settles nothing twice when metering events are delivered again', async () => {
