@@ -8,6 +8,7 @@ import {
   ensureServiceLogins,
   freePort,
   localDataDir,
+  ledgerSubmitterEnv,
   prepareLedgerMembers,
   repoRoot,
   startApp,
@@ -60,8 +61,11 @@ export async function startBenchSystem(
     const logins = await ensureServiceLogins(env.postgres.serverUrl, dbUrl, `p${randomBytes(12).toString('hex')}`);
     nats = await startNatsServer({ binary: ensureNatsServerBinary(log), storeDir });
     const operatorAccount = { email: 'bench@ampool.local', password: `b${randomBytes(12).toString('hex')}` };
+    const ledgerMembers = prepareLedgerMembers(join(storeDir, 'ledger'), { keys: 'labelled', label: 'bench', chainId: 'ampool-bench' });
     const envFor = (app: StatefulApp) => ({
       DATABASE_URL: logins[app],
+      // Services sign their own entries only where the validators run to take them.
+      ...(services.includes('ledger') ? ledgerSubmitterEnv(ledgerMembers, app) : {}),
       NATS_URL: nats!.url,
       LOG_LEVEL: 'warn',
       ...(app === 'identity'
@@ -69,7 +73,6 @@ export async function startBenchSystem(
         : {}),
       ...(envOverrides[app] ?? {}),
     });
-    const ledgerMembers = prepareLedgerMembers(join(storeDir, 'ledger'), { keys: 'labelled', label: 'bench', chainId: 'ampool-bench' });
     procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
     const port = await freePort();
     procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));

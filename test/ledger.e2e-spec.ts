@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { registerDevice, signingWith, type Credentials } from '@ampool/client';
-import { BookingHoldPlaced, BookingHoldReleased } from '@ampool/contracts';
-import { outboxEvent } from '@ampool/messaging';
+import { BookingHoldPlace, BookingHoldRelease } from '@ampool/contracts';
+import { RpcClient } from '@ampool/messaging';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { didKeyFromPublicKey, publicKeyFromSecret } from '@ampool/crypto';
 import { approveMembership, entryJson, labelledSecretKey, MembershipView, signEntry, signHeader, SUBMIT_SUBJECT, type Genesis, type SignedEntry } from '@ampool/ledger';
@@ -87,6 +87,16 @@ describe('the permissioned ledger', () => {
       return r.body.trade.status === 'committed';
     }, 30_000, 'the trade to be committed');
 
+    // Each fact is signed by the service that owns it, with its own key: the trade by the
+    // market, its hold by settlement; no validator submits anything.
+    const signers = await eventually(async () => {
+      const r = await query<{ type: string; submitter: string }>(sys.db.url, `SELECT e.type, e.submitter FROM ledger_v1.entry e WHERE e.subject_id = $1 OR e.entry_json LIKE $2 ORDER BY e.log_index`, [tradeId, `%${tradeId}%`]);
+      return r.length === 2 ? r : undefined;
+    }, 20_000, 'the trade and its hold on the ledger');
+    expect(signers).toEqual([
+      { type: 'energy.trade', submitter: 'energy-market' },
+      { type: 'settlement.hold', submitter: 'settlement' },
+    ]);
     const entry = ((await sys.client.send('GET', `/v1/ledger/entries/energy.trade/${tradeId}`, undefined, signingWith(buyer.key))) as { body: { entry: { id: string } } }).body.entry;
     const proof = ((await sys.client.send('GET', `/v1/ledger/log/entries/${entry.id}/proof`, undefined, signingWith(buyer.key))) as { status: number; body: any });
     expect(proof.status).toBe(200);
@@ -139,12 +149,18 @@ describe('the permissioned ledger', () => {
     const stranger = signEntry(chainId, { id: uuidv7(), type: 'energy.trade', payload: JSON.parse(good.payload), submitter: 'stranger' }, sys.ledgerMembers.secretKeyOf('auditor'));
     const wrongType = signEntry(chainId, { id: uuidv7(), type: 'settlement.hold', payload: { transferId: uuidv7(), reference: { kind: 'energy.trade', id: uuidv7() }, payer: BUYER, payee: SELLER, amountMicro: '1', placedAt: '2027-01-01T00:00:00.000Z' }, submitter: 'bench' }, sys.ledgerMembers.secretKeyOf('bench'));
     const huge = signEntry(chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...JSON.parse(good.payload), zone: 'x'.repeat(40_000) }, submitter: 'bench' }, sys.ledgerMembers.secretKeyOf('bench'));
+    // Each service's own key, validly signing a type the genesis gives to the other service.
+    const tradeBySettlement = signEntry(chainId, { id: uuidv7(), type: 'energy.trade', payload: JSON.parse(benchEntry().payload), submitter: 'settlement' }, sys.ledgerMembers.secretKeyOf('settlement'));
+    const transfer = { transferId: uuidv7(), kind: 'single', debit: 'system:clearing', credit: BUYER, amountMicro: '1000', code: 'deposit', pendingId: null, at: '2027-01-01T00:00:00.000Z' };
+    const transferByMarket = signEntry(chainId, { id: uuidv7(), type: 'settlement.transfer', payload: transfer, submitter: 'energy-market' }, sys.ledgerMembers.secretKeyOf('energy-market'));
     const bad = [
       { ...benchEntry(), type: 'energy.gift' as never },
       { ...benchEntry(), signature: 'ab'.repeat(64) },
       stranger,
       wrongType,
       huge,
+      tradeBySettlement,
+      transferByMarket,
     ];
     await submit(good);
     for (const e of bad) await submit(e);
@@ -153,9 +169,14 @@ describe('the permissioned ledger', () => {
     for (const schema of SCHEMAS) {
       const rows = await eventually(async () => {
         const r = await query<{ entry_id: string; code: string }>(sys.db.url, `SELECT entry_id, code FROM ${schema}.refusal WHERE entry_id = ANY($1) ORDER BY stream_seq`, [ids]);
-        return r.length === 6 ? r : undefined;
+        return r.length === 8 ? r : undefined;
       }, 20_000, `refusals recorded by ${schema}`);
-      expect(rows.map((r) => r.code)).toEqual(['UNKNOWN_TYPE', 'BAD_SIGNATURE', 'UNAUTHORIZED', 'UNAUTHORIZED', 'TOO_LARGE', 'DUPLICATE']);
+      expect(rows.map((r) => r.code)).toEqual(['UNKNOWN_TYPE', 'BAD_SIGNATURE', 'UNAUTHORIZED', 'UNAUTHORIZED', 'TOO_LARGE', 'UNAUTHORIZED', 'UNAUTHORIZED', 'DUPLICATE']);
+      const details = await query<{ entry_id: string; detail: string }>(sys.db.url, `SELECT entry_id, detail FROM ${schema}.refusal WHERE entry_id = ANY($1) ORDER BY stream_seq`, [[tradeBySettlement.id, transferByMarket.id]]);
+      expect(details).toEqual([
+        { entry_id: tradeBySettlement.id, detail: 'settlement may not submit energy.trade' },
+        { entry_id: transferByMarket.id, detail: 'energy-market may not submit settlement.transfer' },
+      ]);
       const kept = await eventually(async () => {
         const r = await query(sys.db.url, `SELECT id FROM ${schema}.entry WHERE id = ANY($1::uuid[])`, [ids]);
         return r.length > 0 ? r : undefined;
@@ -219,25 +240,27 @@ describe('the permissioned ledger', () => {
     expect(a.slice(0, common)).toEqual(c.slice(0, common));
   });
 
-  it('records ride booking holds and their releases relayed from settlement, once each, whatever the redeliveries', async () => {
+  it('records ride booking holds and their releases as settlement\'s own signed entries, once each, however often they are asked for', async () => {
+    const rpc = new RpcClient(nc, 10_000);
+    const rider = await sys.participant('household', 'rider');
+    const driver = await sys.participant('household', 'driver');
+    expect((await sys.client.send('POST', '/v1/deposits', { id: uuidv7(), participant: rider.did, amountMicro: '1000000' }, operator)).status).toBe(201);
     const bookingId = uuidv7();
-    const transferId = uuidv7();
-    const at = new Date();
-    const placed = outboxEvent(BookingHoldPlaced, { bookingId, transferId, payer: BUYER, payee: SELLER, amountMicro: 550_000n, placedAt: at }, 'settlement');
-    const released = outboxEvent(
-      BookingHoldReleased,
-      { bookingId, payer: BUYER, payee: SELLER, rule: 'completed', amountMicro: 550_000n, payerRefundMicro: 0n, payeePayoutMicro: 500_000n, platformFeeMicro: 50_000n, releasedAt: at },
-      'settlement',
-    );
-    for (const row of [placed, released, placed]) await js.publish(row.subject, row.payload, { msgID: uuidv7() });
+    const hold = { bookingId, payer: rider.did, payee: driver.did, amountMicro: 550_000n };
+    const placed = await rpc.request(BookingHoldPlace, { holds: [hold] });
+    expect(placed.results[0]).toMatchObject({ status: 'held' });
+    const transferId = (placed.results[0] as { transferId: string }).transferId;
+    await rpc.request(BookingHoldPlace, { holds: [hold] });
+    const release = { bookingId, payer: rider.did, payee: driver.did, rule: 'completed' as const, payerRefundMicro: 0n, payeePayoutMicro: 500_000n, platformFeeMicro: 50_000n };
+    for (let i = 0; i < 2; i++) await rpc.request(BookingHoldRelease, { releases: [release] });
     for (const schema of SCHEMAS) {
       const rows = await eventually(async () => {
-        const r = await query<{ type: string; subject_id: string }>(sys.db.url, `SELECT type, subject_id FROM ${schema}.entry WHERE subject_id = ANY($1) ORDER BY log_index`, [[transferId, bookingId]]);
+        const r = await query<{ type: string; subject_id: string; submitter: string }>(sys.db.url, `SELECT type, subject_id, submitter FROM ${schema}.entry WHERE subject_id = ANY($1) ORDER BY log_index`, [[transferId, bookingId]]);
         return r.length === 2 ? r : undefined;
       }, 20_000, `${schema} to record the booking hold and its release`);
       expect(rows).toEqual([
-        { type: 'settlement.booking-hold', subject_id: transferId },
-        { type: 'settlement.booking-release', subject_id: bookingId },
+        { type: 'settlement.booking-hold', subject_id: transferId, submitter: 'settlement' },
+        { type: 'settlement.booking-release', subject_id: bookingId, submitter: 'settlement' },
       ]);
     }
   });

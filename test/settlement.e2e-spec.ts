@@ -158,6 +158,45 @@ describe('settlement of energy deliveries through the gateway', () => {
     // 0.02 × 2 kWh (40,000 µ), the platform 3,600 µ; the buyer pays exactly the 400,000 held.
     expect(await account(full.did)).toEqual({ balance: 356_400n, pending: 0n });
     expect(await account(buyers[0]!.did)).toEqual({ balance: 600_000n, pending: 0n });
+    // The trade's hold and its post are settlement's own signed entries; once a quorum made
+    // their block final, settlement reports the transfers committed (on the statement).
+    const [hold] = await query<{ id: string }>(sys.db.url, `SELECT id::text FROM settlement.transfer WHERE code = 'hold' AND reference_kind = 'energy.trade' AND reference_id = $1`, [tFull]);
+    const [post] = await query<{ id: string; amount: string; code: string }>(sys.db.url, `SELECT id::text, amount_micro::text AS amount, code FROM settlement.transfer WHERE kind = 'post' AND pending_id = $1`, [hold!.id]);
+    expect(BigInt(post!.amount)).toBeGreaterThan(0n);
+    for (const schema of ['ledger_v1', 'ledger_v2', 'ledger_v3']) {
+      const entries = await eventually(async () => {
+        const r = await query<{ type: string; submitter: string; subject_id: string; payload: string }>(
+          sys.db.url,
+          `SELECT e.type, e.submitter, e.subject_id, (e.entry_json::json)->>'payload' AS payload FROM ${schema}.entry e JOIN ${schema}.finality f ON f.height = e.height
+           WHERE e.subject_id = ANY($1) ORDER BY e.log_index`,
+          [[hold!.id, post!.id]],
+        );
+        return r.length === 2 ? r : undefined;
+      }, 30_000, `${schema} to hold the hold and its post in final blocks`);
+      expect(entries.map((e) => [e.type, e.submitter, e.subject_id])).toEqual([
+        ['settlement.hold', 'settlement', hold!.id],
+        ['settlement.transfer', 'settlement', post!.id],
+      ]);
+      // No personal data: accounts by did:key, the amount as a decimal string.
+      expect(JSON.parse(entries[1]!.payload)).toEqual({
+        transferId: post!.id, kind: 'post', debit: buyers[0]!.did, credit: full.did, amountMicro: post!.amount, code: post!.code, pendingId: hold!.id, at: expect.any(String),
+      });
+    }
+    const buyerLines = async () => {
+      const r = await api('GET', `/v1/accounts/${buyers[0]!.did}/statement?from=${new Date(start - 24 * HOUR).toISOString()}&to=${new Date(end + 24 * HOUR).toISOString()}`, undefined, buyers[0]!);
+      if (r.status !== 200) throw new Error(`statement: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.statement.lines as { transferId: string; ledgerCommittedAt: string | null }[];
+    };
+    const committed = await eventually(async () => {
+      const lines = (await buyerLines()).filter((l) => l.transferId === hold!.id || l.transferId === post!.id);
+      return lines.length === 2 && lines.every((l) => l.ledgerCommittedAt !== null) ? lines : undefined;
+    }, 30_000, 'settlement to mark the hold and the post committed');
+    expect(committed.map((l) => l.ledgerCommittedAt)).toEqual([expect.stringMatching(/^\d{4}-/), expect.stringMatching(/^\d{4}-/)]);
+    expect(await query(sys.db.url, 'SELECT entry_type FROM settlement.ledger_commit WHERE subject_id = ANY($1::uuid[]) ORDER BY entry_type', [[hold!.id, post!.id]])).toEqual([
+      { entry_type: 'settlement.hold' },
+      { entry_type: 'settlement.transfer' },
+    ]);
+
     // 900 Wh delivered of 2,000: the seller gets 0.18 × 0.9 less 1% = 160,380 µ; the grid 18,000 µ.
     // The buyer's missing 1.1 kWh (220,000 µ of its 400,000) goes to the utility, and the
     // seller pays the utility the rest of retail (0.30 × 1.1 = 330,000 → 110,000 µ).
@@ -209,6 +248,7 @@ describe('settlement of energy deliveries through the gateway', () => {
     const check = await api('GET', '/v1/settlement/invariants', undefined, operator);
     expect(check.status).toBe(200);
     expect(check.body).toMatchObject({ ok: true, problems: [], postedSumMicro: '0', pendingSumMicro: '0' });
+    expect(check.body.ledgerCommittedTransfers).toBeGreaterThan(0);
   });
 
   it('settles nothing twice when metering events are delivered again', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, hex, publicKeyFromSecret } from '@ampool/crypto';
-import { createGenesis, genesisHash, labelledSecretKey, parseGenesis, type EntryTypeName } from '@ampool/ledger';
+import { createGenesis, genesisHash, labelledSecretKey, parseGenesis, SERVICE_ENTRY_TYPES, type LedgerSubmittingService } from '@ampool/ledger';
 import { connect } from '@nats-io/transport-node';
 import { spawnApp, type ServiceProcess } from './app-process';
 
@@ -12,8 +12,8 @@ export const LEDGER_VALIDATORS = [
   { name: 'auditor', schema: 'ledger_v3' },
 ] as const;
 
-/** The submitter that relays trades and holds from the other services' event streams. */
-export const LEDGER_RELAY = 'ledger-relay';
+/** The services that sign their own entries, each with its own key, authorized for its own entry types only. */
+export const LEDGER_SUBMITTING_SERVICES = Object.keys(SERVICE_ENTRY_TYPES) as LedgerSubmittingService[];
 /** A submitter for load tests (energy trades only). */
 export const LEDGER_BENCH_SUBMITTER = 'bench';
 
@@ -23,6 +23,8 @@ export interface LedgerMembers {
   chainId: string;
   /** The environment of validator `i` (0, 1, 2) on top of the ledger service's own. */
   envFor(i: number): Record<string, string>;
+  /** The environment that lets a service sign its own entries (its key file and the genesis). */
+  submitterEnvFor(service: LedgerSubmittingService): Record<string, string>;
   /** Secret key of a member by name (tests and benchmarks sign with it). */
   secretKeyOf(name: string): Uint8Array;
 }
@@ -35,7 +37,7 @@ export interface LedgerMembers {
  */
 export function prepareLedgerMembers(dir: string, options: { keys: 'random' | 'labelled'; label?: string; chainId?: string; maxEntries?: number; maxAgeMs?: number }): LedgerMembers {
   mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-  const names = [...LEDGER_VALIDATORS.map((v) => v.name), LEDGER_RELAY, LEDGER_BENCH_SUBMITTER];
+  const names = [...LEDGER_VALIDATORS.map((v) => v.name), ...LEDGER_SUBMITTING_SERVICES, LEDGER_BENCH_SUBMITTER];
   const keyFile = (name: string) => join(dir, 'keys', `${name}.key`);
   for (const name of names) {
     if (existsSync(keyFile(name)) && options.keys === 'random') continue;
@@ -43,13 +45,12 @@ export function prepareLedgerMembers(dir: string, options: { keys: 'random' | 'l
     writeFileSync(keyFile(name), `${hex(secret)}\n`, { mode: 0o600 });
   }
   const secretKeyOf = (name: string) => Uint8Array.from(Buffer.from(readFileSync(keyFile(name), 'utf8').trim(), 'hex'));
-  const relayTypes: EntryTypeName[] = ['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release'];
   const genesis = createGenesis({
     chainId: options.chainId ?? 'ampool-local',
     createdAt: new Date('2026-11-01T00:00:00.000Z'),
     validators: LEDGER_VALIDATORS.map((v) => ({ name: v.name, publicKey: publicKeyFromSecret(secretKeyOf(v.name)) })),
     submitters: [
-      { name: LEDGER_RELAY, publicKey: publicKeyFromSecret(secretKeyOf(LEDGER_RELAY)), types: relayTypes },
+      ...LEDGER_SUBMITTING_SERVICES.map((name) => ({ name, publicKey: publicKeyFromSecret(secretKeyOf(name)), types: [...SERVICE_ENTRY_TYPES[name]] })),
       { name: LEDGER_BENCH_SUBMITTER, publicKey: publicKeyFromSecret(secretKeyOf(LEDGER_BENCH_SUBMITTER)), types: ['energy.trade'] },
     ],
     quorum: 2,
@@ -72,11 +73,15 @@ export function prepareLedgerMembers(dir: string, options: { keys: 'random' | 'l
         LEDGER_VALIDATOR: v.name,
         LEDGER_KEY_FILE: keyFile(v.name),
         LEDGER_SCHEMA: v.schema,
-        LEDGER_RELAY_SUBMITTER: LEDGER_RELAY,
-        LEDGER_RELAY_KEY_FILE: keyFile(LEDGER_RELAY),
       };
     },
+    submitterEnvFor: (service) => ({ LEDGER_GENESIS_FILE: genesisFile, LEDGER_SUBMITTER_KEY_FILE: keyFile(service) }),
   };
+}
+
+/** The ledger settings of `app` when it signs its own entries (energy-market, settlement), else none. */
+export function ledgerSubmitterEnv(members: LedgerMembers, app: string): Record<string, string> {
+  return (LEDGER_SUBMITTING_SERVICES as string[]).includes(app) ? members.submitterEnvFor(app as LedgerSubmittingService) : {};
 }
 
 /**

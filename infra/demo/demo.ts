@@ -5,6 +5,7 @@ import {
   BootstrapError,
   ensureEnvironment,
   localDataDir,
+  ledgerSubmitterEnv,
   prepareLedgerMembers,
   repoRoot,
   startApp,
@@ -109,14 +110,15 @@ async function main(): Promise<void> {
   const operator = { email: 'operator@ampool.local', password: randomBytes(12).toString('base64url') };
   // Each service logs in as its own database role, with rights on its own schema only.
   const logins = await ensureServiceLogins(environment.postgres.serverUrl, databaseUrl, randomBytes(18).toString('base64url'));
+  // The ledger is three validators; their keys, the services' signing keys and the genesis stay
+  // under .ampool/ledger (made once, never committed).
+  const ledgerMembers = prepareLedgerMembers(join(localDataDir(root), 'ledger'), { keys: 'random', chainId: 'ampool-demo' });
   const envFor = (app: ServiceApp) => {
-    const own = { ...env, DATABASE_URL: logins[app as keyof typeof logins] ?? databaseUrl };
+    const own = { ...env, DATABASE_URL: logins[app as keyof typeof logins] ?? databaseUrl, ...ledgerSubmitterEnv(ledgerMembers, app) };
     return app === 'identity' ? { ...own, BOOTSTRAP_OPERATOR_EMAIL: operator.email, BOOTSTRAP_OPERATOR_PASSWORD: operator.password } : own;
   };
   say(`starting ${BACKEND.length} services…`);
   const t0 = Date.now();
-  // The ledger is three validators; their keys and genesis stay under .ampool/ledger (made once, never committed).
-  const ledgerMembers = prepareLedgerMembers(join(localDataDir(root), 'ledger'), { keys: 'random', chainId: 'ampool-demo' });
   started.push(
     ...(await Promise.all(
       BACKEND.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app), { onOutput: passThrough }) : startApp(app, envFor(app), { onOutput: passThrough }))),

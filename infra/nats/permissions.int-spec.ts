@@ -63,6 +63,9 @@ describe('NATS permissions', () => {
     ['rides', '$JS.API.STREAM.DELETE.EVT_LEDGER', 'delete the ledger’s stream'],
     ['settlement', '$JS.API.CONSUMER.CREATE.EVT_IDENTITY.spy', 'tap identity’s events'],
     ['metering', 'rpc.identity.health', 'probe another service'],
+    ['settlement', 'ledger.submit.tick', 'cut the ledger’s blocks'],
+    ['energy', '$JS.API.STREAM.UPDATE.LEDGER_SUBMIT', 'reconfigure the ledger’s submit stream'],
+    ['rides', 'ledger.submit.entry', 'submit ledger entries without a ledger key'],
   ] as const)('refuse %s publishing %s (%s)', async (user, subject, _why) => {
     expect(await publishes(user, subject)).toBe(false);
   });
@@ -88,6 +91,8 @@ describe('NATS permissions', () => {
 
   it('allow each service its own events, its own requests and the calls it needs', async () => {
     expect(await publishes('settlement', 'evt.settlement.hold.placed.v1')).toBe(true);
+    expect(await publishes('settlement', 'ledger.submit.entry')).toBe(true);
+    expect(await publishes('energy', 'ledger.submit.entry')).toBe(true);
     expect(await publishes('energy', 'rpc.identity.participant.get')).toBe(true);
     expect(await publishes('gateway', 'rpc.energy.order.submit')).toBe(true);
     expect(await publishes('metering', 'rpc.metering.health')).toBe(true);
@@ -103,7 +108,7 @@ describe('NATS permissions', () => {
     const jsm = await jetstreamManager(nc);
     const config = { ack_policy: AckPolicy.Explicit, filter_subject: 'evt.energy.trade.executed.v1' };
     await expect(jsm.consumers.add('EVT_ENERGY', { ...config, durable_name: 'settlement-trade-holds' })).resolves.toMatchObject({ name: 'settlement-trade-holds' });
-    await expect(jsm.consumers.add('EVT_ENERGY', { ...config, durable_name: 'ledger-trades' })).rejects.toThrow();
+    await expect(jsm.consumers.add('EVT_ENERGY', { ...config, durable_name: 'energy-trade-holds' })).rejects.toThrow();
   });
 
   it('refuse a connection without credentials', async () => {

@@ -87,6 +87,7 @@ import {
   TripLegList,
   TripProofSubmit,
 } from '@ampool/contracts';
+import { SUBMIT_SUBJECT } from '@ampool/ledger';
 import { inboxPrefixFor } from '@ampool/messaging';
 
 /** A NATS user per process kind: each backend service, the gateway and the simulator. */
@@ -124,6 +125,11 @@ interface UserNeeds {
   journals?: StreamDefinition[];
   /** Streams it reads in order with ordered (ephemeral) consumers: the ledger validators. */
   readsInOrder?: StreamDefinition[];
+  /**
+   * It signs its own ledger entries and publishes them to the submit stream — the entry
+   * subject only: the stream, its ticks and its configuration stay the validators'.
+   */
+  submitsLedgerEntries?: true;
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -158,10 +164,11 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     buckets: [],
     readsBuckets: [CLOCK_BUCKET],
     journals: [ENERGY_JOURNAL_STREAM],
+    submitsLedgerEntries: true,
   },
   rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET], submitsLedgerEntries: true },
   ledger: {
     publishes: [STREAMS.ledger, STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
     calls: [],
@@ -202,6 +209,7 @@ export function permissionsOf(user: NatsUser): Permissions {
     // Its own health check, for the health probe that runs with the service's credentials.
     ...(needs.serves ? [`rpc.${user}.health`] : []),
     ...needs.calls.map((c) => c.subject),
+    ...(needs.submitsLedgerEntries ? [SUBMIT_SUBJECT] : []),
     ...needs.buckets.flatMap((b) => [`$KV.${b}.>`, `$JS.API.DIRECT.GET.KV_${b}.>`, `$JS.API.STREAM.MSG.GET.KV_${b}`]),
     // Read and watch only: look up the bucket, get a key, and run an ordered consumer on it.
     ...(needs.readsBuckets ?? []).flatMap((b) => [

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFromEnv, serviceEnv } from '@ampool/config';
+import { intFromEnv, ledgerSubmitterEnv, serviceEnv } from '@ampool/config';
 
 /** The energy market's environment. */
 export const energyMarketConfig = z.object({
   ...serviceEnv,
+  ...ledgerSubmitterEnv,
   /** Most commands one market journals and applies as one batch. */
   ENGINE_BATCH_MAX: intFromEnv(1, 2000, 1000),
   /** A market's state is snapshotted with every n-th batch (replay after a crash starts there). */

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAMS } from '@ampool/contracts';
+import { STREAMS, TradeExecuted } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
 import { AreasController } from './areas/areas.controller';
 import { AreasRepository } from './areas/areas.repository';
@@ -30,7 +30,14 @@ export class EnergyMarketModule {
   static forRoot(config: EnergyMarketConfig): DynamicModule {
     return {
       module: EnergyMarketModule,
-      imports: statefulServiceImports({ service: 'energy', schema: 'energy', config, publishes: [STREAMS.energy] }),
+      imports: statefulServiceImports({
+        service: 'energy',
+        schema: 'energy',
+        config,
+        publishes: [STREAMS.energy],
+        // Each executed trade is also the market's own signed ledger entry.
+        ledger: { submitter: 'energy-market', genesisFile: config.LEDGER_GENESIS_FILE, keyFile: config.LEDGER_SUBMITTER_KEY_FILE, events: [{ subject: TradeExecuted.subject, type: 'energy.trade' }] },
+      }),
       controllers: [createHealthController('energy'), AreasController, OrdersController, TradesController, MarketReadController, PoliciesController],
       providers: [
         { provide: ENGINE_OPTIONS, useValue: { batchMax: config.ENGINE_BATCH_MAX, snapshotEveryBatches: config.SNAPSHOT_EVERY_BATCHES, tickMs: config.ENGINE_TICK_MS } },

@@ -3,8 +3,7 @@ import { serviceEnv } from '@ampool/config';
 
 /**
  * A ledger process is one validator: its name in the genesis, its signing key, and the
- * schema holding its own copy of the chain. It also relays other services' facts (trades,
- * holds) to the submit stream, signed with the relay key the genesis names.
+ * schema holding its own copy of the chain. The services sign and submit their own entries.
  */
 export const ledgerConfig = z.object({
   ...serviceEnv,
@@ -16,12 +15,6 @@ export const ledgerConfig = z.object({
   LEDGER_KEY_FILE: z.string({ error: 'is required (file with the validator\'s secret key in hex)' }).min(1),
   /** The PostgreSQL schema of this validator's copy. */
   LEDGER_SCHEMA: z.enum(['ledger_v1', 'ledger_v2', 'ledger_v3'], { error: 'must be ledger_v1, ledger_v2 or ledger_v3' }),
-  /** Relay: the submitter name and key file used to submit other services' facts; unset, this validator does not relay. */
-  LEDGER_RELAY_SUBMITTER: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
-  LEDGER_RELAY_KEY_FILE: z.string().min(1).optional(),
-}).refine((c) => (c.LEDGER_RELAY_SUBMITTER === undefined) === (c.LEDGER_RELAY_KEY_FILE === undefined), {
-  message: 'LEDGER_RELAY_SUBMITTER and LEDGER_RELAY_KEY_FILE go together',
-  path: ['LEDGER_RELAY_KEY_FILE'],
 });
 export type LedgerConfig = z.output<typeof ledgerConfig>;
 
@@ -31,7 +24,6 @@ export interface ValidatorSettings {
   name: string;
   secretKey: Uint8Array;
   schema: LedgerConfig['LEDGER_SCHEMA'];
-  relay?: { submitter: string; secretKey: Uint8Array };
   databaseUrl: string;
   poolMax: number;
 }

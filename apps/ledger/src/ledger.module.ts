@@ -5,12 +5,11 @@ import { VALIDATOR_SETTINGS, type LedgerConfig, type ValidatorSettings } from '.
 import { LedgerController } from './api/ledger.controller';
 import { ChainStore } from './chain/chain.store';
 import { ValidatorService } from './chain/validator.service';
-import { RelayConsumer } from './relay/relay.consumer';
 
 /**
  * One ledger validator: orders entries by the submit stream, cuts and stores blocks in its
  * own schema, signs them, and collects the other validators' signatures until a quorum makes
- * each block final. It also relays trades and holds from the other services as entries.
+ * each block final. The services sign and submit their own entries; a validator submits none.
  */
 @Module({})
 export class LedgerModule {
@@ -23,7 +22,6 @@ export class LedgerModule {
         { provide: VALIDATOR_SETTINGS, useValue: settings },
         { provide: ChainStore, useFactory: () => ChainStore.connect(settings.databaseUrl, settings.schema, Math.min(settings.poolMax, 4), `ledger-${settings.name}`) },
         ValidatorService,
-        RelayConsumer,
       ],
     };
   }

@@ -20,9 +20,6 @@ void runMain(async () => {
     schema: config.LEDGER_SCHEMA,
     databaseUrl: config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
-    ...(config.LEDGER_RELAY_SUBMITTER && config.LEDGER_RELAY_KEY_FILE
-      ? { relay: { submitter: config.LEDGER_RELAY_SUBMITTER, secretKey: readSecretKey(config.LEDGER_RELAY_KEY_FILE, 'LEDGER_RELAY_KEY_FILE') } }
-      : {}),
   };
   await startService({ service: 'ledger', module: LedgerModule.forRoot(config, settings), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

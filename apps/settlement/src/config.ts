@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFromEnv, serviceEnv } from '@ampool/config';
+import { intFromEnv, ledgerSubmitterEnv, serviceEnv } from '@ampool/config';
 
 /** Settlement's environment. */
 export const settlementConfig = z.object({
   ...serviceEnv,
+  ...ledgerSubmitterEnv,
   /** How often pending transfers past their timeout are voided. */
   TIMEOUT_SWEEP_MS: intFromEnv(50, 600_000, 1_000),
   /** The platform's fee on what a seller earns, basis points. */

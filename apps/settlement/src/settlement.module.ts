@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAMS } from '@ampool/contracts';
+import { BookingHoldPlaced, BookingHoldReleased, HoldPlaced, STREAMS } from '@ampool/contracts';
 import { createHealthController, statefulServiceImports } from '@ampool/messaging';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsRepository } from './accounts/accounts.repository';
@@ -19,6 +19,8 @@ import { ReportsController } from './reports/reports.controller';
 import { StatementsService } from './reports/statements.service';
 import { TimeoutSweeper } from './transfers/timeout-sweeper';
 import { TransferEngine } from './transfers/transfer-engine';
+import { LedgerCommitsConsumer } from './ledger/ledger-commits.consumer';
+import { TransferEntries } from './ledger/transfer-entries';
 import { TransfersController } from './transfers/transfers.controller';
 import { TransfersRepository } from './transfers/transfers.repository';
 import { TransfersService } from './transfers/transfers.service';
@@ -37,7 +39,23 @@ export class SettlementModule {
   static forRoot(config: SettlementConfig): DynamicModule {
     return {
       module: SettlementModule,
-      imports: statefulServiceImports({ service: 'settlement', schema: 'settlement', config, publishes: [STREAMS.settlement] }),
+      imports: statefulServiceImports({
+        service: 'settlement',
+        schema: 'settlement',
+        config,
+        publishes: [STREAMS.settlement],
+        // Holds and booking releases are entries as their events; transfers through TransferEntries.
+        ledger: {
+          submitter: 'settlement',
+          genesisFile: config.LEDGER_GENESIS_FILE,
+          keyFile: config.LEDGER_SUBMITTER_KEY_FILE,
+          events: [
+            { subject: HoldPlaced.subject, type: 'settlement.hold' },
+            { subject: BookingHoldPlaced.subject, type: 'settlement.booking-hold' },
+            { subject: BookingHoldReleased.subject, type: 'settlement.booking-release' },
+          ],
+        },
+      }),
       controllers: [createHealthController('settlement'), AccountsController, DepositsController, BookingHoldsController, TransfersController, ReportsController, OrderHoldsController],
       providers: [
         { provide: SETTLEMENT_CONFIG, useValue: config },
@@ -49,6 +67,8 @@ export class SettlementModule {
         BookingHoldsService,
         TransfersRepository,
         TransferEngine,
+        TransferEntries,
+        LedgerCommitsConsumer,
         TransfersService,
         TimeoutSweeper,
         DeliveriesRepository,

@@ -48,3 +48,12 @@ export const serviceEnv = {
   /** `system`: the machine's clock. `shared`: simulated time from the clock bucket (demo and load runs). */
   CLOCK: z.enum(['system', 'shared']).default('system'),
 };
+
+/**
+ * A service that signs its own ledger entries: the ledger's genesis and the service's secret
+ * key (64 hex digits), both or neither (neither: it submits nothing).
+ */
+export const ledgerSubmitterEnv = {
+  LEDGER_GENESIS_FILE: z.string().min(1).optional(),
+  LEDGER_SUBMITTER_KEY_FILE: z.string().min(1).optional(),
+};

@@ -6,7 +6,6 @@ import { EntryCommitted } from './ledger/entry-committed.contract';
 import { HoldPlaced } from './settlement/hold-placed.contract';
 import { HoldRejected } from './settlement/hold-rejected.contract';
 import { IntervalCorrected, IntervalFinalized } from './metering/interval-events.contract';
-import { BookingHoldPlaced, BookingHoldReleased } from './settlement/booking-hold-events.contract';
 import type { ServiceName } from './health/health.contract';
 import { TripLegProven, TripLegResolved, TripLegRiderAbsent } from './metering/trip-leg-events.contract';
 import { BookingCancelled, BookingConfirmed } from './rides/ride-events.contract';
@@ -18,10 +17,6 @@ import { BookingCancelled, BookingConfirmed } from './rides/ride-events.contract
  */
 export const DURABLE_CONSUMERS = {
   settlementTradeHolds: { durable: 'settlement-trade-holds', service: 'settlement', contract: TradeExecuted },
-  ledgerTrades: { durable: 'ledger-trades', service: 'ledger', contract: TradeExecuted },
-  ledgerHolds: { durable: 'ledger-holds', service: 'ledger', contract: HoldPlaced },
-  ledgerBookingHolds: { durable: 'ledger-booking-holds', service: 'ledger', contract: BookingHoldPlaced },
-  ledgerBookingReleases: { durable: 'ledger-booking-releases', service: 'ledger', contract: BookingHoldReleased },
   energyTradeHolds: { durable: 'energy-trade-holds', service: 'energy', contract: HoldPlaced },
   energyTradeHoldRejections: { durable: 'energy-trade-hold-rejections', service: 'energy', contract: HoldRejected },
   energyTradeCommits: { durable: 'energy-trade-commits', service: 'energy', contract: EntryCommitted },
@@ -35,6 +30,8 @@ export const DURABLE_CONSUMERS = {
   settlementEnergyTrades: { durable: 'settlement-energy-trades', service: 'settlement', contract: TradeExecuted },
   settlementIntervalsFinalized: { durable: 'settlement-intervals-finalized', service: 'settlement', contract: IntervalFinalized },
   settlementIntervalsCorrected: { durable: 'settlement-intervals-corrected', service: 'settlement', contract: IntervalCorrected },
+  // settlement learns which of its transfers the ledger made final
+  settlementLedgerCommits: { durable: 'settlement-ledger-commits', service: 'settlement', contract: EntryCommitted },
   // energy market: a buy order's hold is released when the order ends
   settlementOrderHoldReleases: { durable: 'settlement-order-hold-releases', service: 'settlement', contract: OrderClosed },
 } as const satisfies Record<string, { durable: string; service: ServiceName; contract: EventContract }>;

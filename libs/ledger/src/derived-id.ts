@@ -1,4 +1,5 @@
 import { sha256 } from '@ampool/crypto';
+import { isUuidV7, uuidV7TimeMs } from '@ampool/domain';
 
 /**
  * A UUIDv7 derived from another id and a purpose: the same inputs always give the same id,
@@ -25,4 +26,14 @@ export function derivedUuidV7(sourceId: string, purpose: string, timeMs?: number
 function timeOf(id: string): number {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id)) return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
   return 0;
+}
+
+/**
+ * The id of the entry about `subjectId` of `type`: every submission of the same fact (a
+ * redelivery, an outbox row published again after a crash) is the same entry, which the
+ * submit stream and the validators keep once. Its time is the subject's (when the subject id
+ * is a UUIDv7), otherwise `fallbackTimeMs`.
+ */
+export function ledgerEntryId(type: string, subjectId: string, fallbackTimeMs: number): string {
+  return derivedUuidV7(`${type}:${subjectId}`, 'ledger-entry', isUuidV7(subjectId) ? uuidV7TimeMs(subjectId) : fallbackTimeMs);
 }

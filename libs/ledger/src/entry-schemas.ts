@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BookingHoldPlaced, BookingHoldReleased, HoldPlaced, tradeFacts } from '@ampool/contracts';
+import { accountOwner, BookingHoldPlaced, BookingHoldReleased, HoldPlaced, tradeFacts, transferCode } from '@ampool/contracts';
 import { membershipSchema } from './genesis';
 import type { EntryTypeName } from './entry-types';
 
@@ -14,6 +14,26 @@ export const membershipChangePayload = z.strictObject({
 });
 export type MembershipChangePayload = z.output<typeof membershipChangePayload>;
 
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+/**
+ * Payload of a `settlement.transfer` entry: money that moved for good (a single transfer, the
+ * post of a hold) or a hold that ended without moving it (void, expiry). Accounts are named by
+ * owner only (a did:key or a system account); amounts are µ-currency as decimal strings.
+ */
+export const transferEntryPayload = z.strictObject({
+  transferId: uuid,
+  kind: z.enum(['single', 'post', 'void', 'expired']),
+  debit: accountOwner,
+  credit: accountOwner,
+  amountMicro: z.string().regex(/^(0|[1-9][0-9]{0,18})$/),
+  code: transferCode,
+  /** The hold a post or void resolves (for an expiry: the hold itself). */
+  pendingId: uuid.nullable(),
+  at: z.iso.datetime({ offset: false }),
+});
+export type TransferEntryPayload = z.output<typeof transferEntryPayload>;
+
 /**
  * Per entry type: the schema its payload must match (in wire form, as canonical JSON) and
  * the subject it is about (the id services know it by), when it has one. Participants appear
@@ -25,5 +45,6 @@ export const ENTRY_TYPES: Record<EntryTypeName, { payload: z.ZodType; subjectId:
   'settlement.hold': { payload: HoldPlaced.data, subjectId: (p) => p.transferId as string },
   'settlement.booking-hold': { payload: BookingHoldPlaced.data, subjectId: (p) => p.transferId as string },
   'settlement.booking-release': { payload: BookingHoldReleased.data, subjectId: (p) => p.bookingId as string },
+  'settlement.transfer': { payload: transferEntryPayload, subjectId: (p) => p.transferId as string },
   'ledger.membership': { payload: membershipChangePayload, subjectId: () => null },
 };

@@ -2,11 +2,11 @@ import { CompactMerkleRange, fromHex, hex, verifyInclusion, inclusionProof, leaf
 import { uuidv7 } from '@ampool/domain';
 import { hasQuorum, signHeader, type BlockVote } from './block';
 import { ChainEngine, SUBMIT_SUBJECT, TICK_SUBJECT, type ClosedBlock, type StreamMessage } from './chain-engine';
-import { derivedUuidV7 } from './derived-id';
+import { derivedUuidV7, ledgerEntryId } from './derived-id';
 import { signEntry, type SignedEntry, entryJson } from './entry';
 import { ENTRY_TYPES } from './entry-schemas';
 import { approveMembership, genesisHash, membershipHash, MembershipView, parseGenesis, type Genesis } from './genesis';
-import { BENCH_SUBMITTER, RELAY_SUBMITTER, testGenesis } from './test-keys';
+import { BENCH_SUBMITTER, ENERGY_SUBMITTER, SETTLEMENT_SUBMITTER, testGenesis } from './test-keys';
 import { ChainVerifier, type StoredBlock } from './verify-chain';
 
 const BUYER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
@@ -62,7 +62,7 @@ function run(engine: ChainEngine, stream: StreamMessage[]) {
 
 describe('the permissioned ledger core', () => {
   const { genesis, secretOf } = testGenesis({ maxEntries: 3, maxAgeMs: 100 });
-  const relay = (payload = trade()) => signEntry(genesis.chainId, { id: derivedUuidV7(payload.id, 'entry'), type: 'energy.trade', payload, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
+  const relay = (payload = trade()) => signEntry(genesis.chainId, { id: derivedUuidV7(payload.id, 'entry'), type: 'energy.trade', payload, submitter: ENERGY_SUBMITTER }, secretOf(ENERGY_SUBMITTER));
 
   it('round-trips the genesis through its file form and pins its hash', () => {
     const again = parseGenesis(JSON.stringify(genesis));
@@ -117,14 +117,53 @@ describe('the permissioned ledger core', () => {
     const wrongSigner = signEntry(genesis.chainId, { id: uuidv7(), type: 'settlement.hold', payload: { transferId: uuidv7(), reference: { kind: 'energy.trade', id: uuidv7() }, payer: BUYER, payee: SELLER, amountMicro: '5', placedAt: '2027-01-01T00:00:00.000Z' }, submitter: BENCH_SUBMITTER }, secretOf(BENCH_SUBMITTER));
     const stranger = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: trade(), submitter: 'stranger' }, secretOf('stranger'));
     const unknown = { ...relay(), type: 'energy.gift' };
-    const personal = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), buyerName: 'Alice' }, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
-    const huge = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), zone: 'x'.repeat(40_000) }, submitter: RELAY_SUBMITTER }, secretOf(RELAY_SUBMITTER));
+    const personal = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), buyerName: 'Alice' }, submitter: ENERGY_SUBMITTER }, secretOf(ENERGY_SUBMITTER));
+    const huge = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: { ...trade(), zone: 'x'.repeat(40_000) }, submitter: ENERGY_SUBMITTER }, secretOf(ENERGY_SUBMITTER));
     const tampered = { ...relay(), payload: entryJson(good).slice(0, 10) };
     const { blocks, refusals } = run(freshEngine(genesis), streamOf([good, badSig, wrongSigner, stranger, unknown as SignedEntry, personal, huge, tampered, 'not json', good, { tick: 1 }]));
     expect(refusals.map((r) => r.code)).toEqual(['BAD_SIGNATURE', 'UNAUTHORIZED', 'UNAUTHORIZED', 'UNKNOWN_TYPE', 'BAD_SCHEMA', 'TOO_LARGE', 'HASH_MISMATCH', 'BAD_SCHEMA', 'DUPLICATE']);
     expect(refusals.map((r) => r.streamSeq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(refusals[5]!.entryId).toBe(huge.id);
     expect(blocks.flatMap((b) => b.entries.map((e) => e.entry.id))).toEqual([good.id]);
+  });
+
+  it('accepts each service only for its own entry types: another service\'s type is refused and recorded', () => {
+    const transfer = { transferId: uuidv7(1_800_000_000_000), kind: 'post', debit: 'system:clearing', credit: SELLER, amountMicro: '315000', code: 'energy.delivery', pendingId: uuidv7(1_800_000_000_000), at: '2027-01-15T10:20:00.000Z' };
+    const ownTransfer = signEntry(genesis.chainId, { id: ledgerEntryId('settlement.transfer', transfer.transferId, 0), type: 'settlement.transfer', payload: transfer, submitter: SETTLEMENT_SUBMITTER }, secretOf(SETTLEMENT_SUBMITTER));
+    const ownTrade = relay();
+    // Each key signs validly; only the genesis' grant differs.
+    const tradeBySettlement = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: trade(), submitter: SETTLEMENT_SUBMITTER }, secretOf(SETTLEMENT_SUBMITTER));
+    const transferByMarket = signEntry(genesis.chainId, { id: uuidv7(), type: 'settlement.transfer', payload: { ...transfer, transferId: uuidv7() }, submitter: ENERGY_SUBMITTER }, secretOf(ENERGY_SUBMITTER));
+    // The settlement key under the market's name: the signature is checked against the named submitter's key.
+    const impostor = signEntry(genesis.chainId, { id: uuidv7(), type: 'energy.trade', payload: trade(), submitter: ENERGY_SUBMITTER }, secretOf(SETTLEMENT_SUBMITTER));
+    const withName = signEntry(genesis.chainId, { id: uuidv7(), type: 'settlement.transfer', payload: { ...transfer, transferId: uuidv7(), holderName: 'Alice' }, submitter: SETTLEMENT_SUBMITTER }, secretOf(SETTLEMENT_SUBMITTER));
+    const floatAmount = signEntry(genesis.chainId, { id: uuidv7(), type: 'settlement.transfer', payload: { ...transfer, transferId: uuidv7(), amountMicro: '3.5' }, submitter: SETTLEMENT_SUBMITTER }, secretOf(SETTLEMENT_SUBMITTER));
+    const { blocks, refusals } = run(freshEngine(genesis), streamOf([ownTransfer, tradeBySettlement, transferByMarket, impostor, withName, floatAmount, ownTrade, { tick: 1 }]));
+    expect(refusals.map((r) => [r.code, r.entryId])).toEqual([
+      ['UNAUTHORIZED', tradeBySettlement.id],
+      ['UNAUTHORIZED', transferByMarket.id],
+      ['BAD_SIGNATURE', impostor.id],
+      ['BAD_SCHEMA', withName.id],
+      ['BAD_SCHEMA', floatAmount.id],
+    ]);
+    expect(blocks.flatMap((b) => b.entries.map((e) => [e.entry.type, e.entry.submitter]))).toEqual([
+      ['settlement.transfer', SETTLEMENT_SUBMITTER],
+      ['energy.trade', ENERGY_SUBMITTER],
+    ]);
+    expect(blocks[0]!.entries[0]!.subjectId).toBe(transfer.transferId);
+    expect(genesis.membership.submitters.map((s) => [s.name, s.types])).toEqual([
+      ['energy-market', ['energy.trade']],
+      ['settlement', ['settlement.hold', 'settlement.booking-hold', 'settlement.booking-release', 'settlement.transfer']],
+      ['bench', ['energy.trade']],
+    ]);
+  });
+
+  it('names the same fact by the same entry id, whoever submits it and however often', () => {
+    const subject = uuidv7(1_800_000_000_000);
+    expect(ledgerEntryId('settlement.transfer', subject, 5)).toBe(ledgerEntryId('settlement.transfer', subject, 99));
+    expect(ledgerEntryId('settlement.transfer', subject, 5)).not.toBe(ledgerEntryId('settlement.hold', subject, 5));
+    expect(ledgerEntryId('settlement.transfer', subject, 5).slice(0, 13)).toBe(subject.slice(0, 13));
+    expect(ledgerEntryId('x', 'not-a-uuid', 1_800_000_000_000).slice(0, 13)).toBe(uuidv7(1_800_000_000_000).slice(0, 13));
   });
 
   it('refuses a duplicate of an entry already stored in an earlier block', () => {

@@ -3,6 +3,7 @@ import type { ServiceName, StreamDefinition } from '@ampool/contracts';
 import { PersistenceModule, type ServiceSchema } from '@ampool/persistence';
 import { ClockModule, type ClockMode } from './clock/clock.module';
 import { EventsModule } from './events/events.module';
+import type { LedgerSubmitterOptions } from './events/ledger-submitter';
 import { MessagingModule } from './messaging.module';
 
 /** The configuration every stateful service reads (see `serviceEnv` in @ampool/config). */
@@ -27,8 +28,10 @@ export function statefulServiceImports(options: {
   schema: ServiceSchema;
   config: StatefulServiceConfig;
   publishes?: StreamDefinition[];
+  /** The service signs its own ledger entries (its key and the genesis from its configuration). */
+  ledger?: LedgerSubmitterOptions;
 }): DynamicModule[] {
-  const { service, schema, config, publishes } = options;
+  const { service, schema, config, publishes, ledger } = options;
   return [
     PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL, schema, poolMax: config.DB_POOL_MAX, applicationName: service }),
     MessagingModule.forRoot({
@@ -40,6 +43,6 @@ export function statefulServiceImports(options: {
       pass: config.NATS_PASSWORD,
     }),
     ClockModule.forRoot(config.CLOCK ?? 'system'),
-    ...(publishes ? [EventsModule.forRoot({ publishes })] : []),
+    ...(publishes ? [EventsModule.forRoot({ publishes, ...(ledger ? { ledger } : {}) })] : []),
   ];
 }

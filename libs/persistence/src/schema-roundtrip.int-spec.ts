@@ -245,6 +245,11 @@ function fixtures(): Record<Prisma.ModelName, { delegate: string; where: (row: R
       row: { id: randomUUID(), seq: 4n, actor: `operator:${operatorId}`, action: 'deposit', target: did, details: '{"amountMicro":"1"}', at },
     },
     SettlementProcessedEvent: { delegate: 'settlementProcessedEvent', where: byPair, row: processed() },
+    SettlementLedgerCommit: {
+      delegate: 'settlementLedgerCommit',
+      where: (r) => ({ entryId: r.entryId }),
+      row: { entryId: randomUUID(), entryType: 'settlement.transfer', subjectId: randomUUID(), logIndex: 7n, payloadHash: 'c'.repeat(64), committedAt: at, recordedAt: at },
+    },
     LedgerEntry: {
       delegate: 'ledgerEntry',
       where: byId,

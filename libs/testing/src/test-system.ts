@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   APP_SERVICE,
   freePort,
+  ledgerSubmitterEnv,
   prepareLedgerMembers,
   SERVICE_LOGINS,
   startApp,
@@ -113,6 +114,8 @@ export async function startTestSystem(
               ...serviceEnv,
               ...natsUser(APP_SERVICE[app]),
               DATABASE_URL: databaseUrlFor(app),
+              // Services sign their own ledger entries when the validators run in this system.
+              ...((options.services ?? ALL_SERVICES).includes('ledger') ? ledgerSubmitterEnv(ledgerMembers, app) : {}),
               ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
               ...(options.serviceEnvOverrides?.[app] ?? {}),
             };

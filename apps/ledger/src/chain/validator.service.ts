@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EntryCommitted, STREAMS } from '@ampool/contracts';
+import { EntryCommitted, STREAMS, type EventData } from '@ampool/contracts';
 import { bytesEqual, CompactMerkleRange, didKeyFromPublicKey, fromHex, publicKeyFromSecret, verifyEd25519, verifyEd25519Async } from '@ampool/crypto';
 import {
   blockVoteSchema,
@@ -26,8 +26,8 @@ import { ensureStreams, NATS_CONNECTION, outboxEvent } from '@ampool/messaging';
 import { VALIDATOR_SETTINGS, type ValidatorSettings } from '../config';
 import { ChainStore } from './chain.store';
 
-/** Entry types whose owners wait for a finality event (trades, holds). */
-const ANNOUNCED_TYPES = new Set(['energy.trade', 'settlement.hold']);
+/** Entry types whose owners wait for a finality event (trades, holds, transfers, booking releases). */
+const ANNOUNCED_TYPES = new Set(['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release', 'settlement.transfer']);
 /** Messages taken from the stream per round of processing (one duplicate lookup per round). */
 const BATCH_MAX = 2_000;
 /** Messages buffered from the stream before reading pauses. */
@@ -49,7 +49,7 @@ function verdictKey(key: Uint8Array, message: Uint8Array, signature: Uint8Array)
  * block (entries, log subtrees) in its own schema, then signs the header and publishes the
  * signature on the votes stream. It reads every validator's signatures from that stream,
  * refuses the ones that do not verify or sign another header, records finality once a
- * quorum signed its header, and announces final trades and holds (`EntryCommitted`, with ids
+ * quorum signed its header, and announces final trades, holds and transfers (`EntryCommitted`, with ids
  * derived from the entry so the three validators' announcements are one event).
  */
 @Injectable()
@@ -410,7 +410,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
               entries.map((e) => {
                 const row = outboxEvent(
                   EntryCommitted,
-                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as 'energy.trade', subjectId: e.subjectId!, payloadHash: e.payloadHash, committedAt: at },
+                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as EventData<typeof EntryCommitted>['type'], subjectId: e.subjectId!, payloadHash: e.payloadHash, committedAt: at },
                   'ledger',
                   { id: derivedUuidV7(e.id, 'committed'), occurredAt: at },
                 );

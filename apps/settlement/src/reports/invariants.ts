@@ -10,6 +10,8 @@ export interface InvariantReport {
   postedSumMicro: bigint;
   pendingSumMicro: bigint;
   pendingHeldMicro: bigint;
+  ledgerCommittedTransfers: number;
+  ledgerAwaitingTransfers: number;
   checkedAt: string;
 }
 
@@ -102,6 +104,13 @@ export async function checkInvariants(db: Db, nowMs: number): Promise<InvariantR
     `SELECT b.booking_id::text AS x FROM settlement.booking_hold b JOIN settlement.transfer t ON t.id = b.transfer_id WHERE b.state = 'released' AND t.state = 'pending'`,
   );
 
+  const [ledger] = await db.$queryRawUnsafe<{ committed: number; awaiting: number }[]>(
+    `SELECT (count(*) FILTER (WHERE c.exists))::int AS committed, (count(*) FILTER (WHERE NOT c.exists))::int AS awaiting
+     FROM settlement.transfer t
+     CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM settlement.ledger_commit l WHERE l.subject_id = t.id) AS exists) c
+     WHERE t.kind IN ('single', 'post', 'void') AND t.code NOT IN ('booking-payout', 'booking-fee')`,
+  );
+
   return {
     ok: problems.length === 0,
     problems,
@@ -111,6 +120,8 @@ export async function checkInvariants(db: Db, nowMs: number): Promise<InvariantR
     postedSumMicro: sums!.posted,
     pendingSumMicro: sums!.pending,
     pendingHeldMicro: sums!.held,
+    ledgerCommittedTransfers: ledger!.committed,
+    ledgerAwaitingTransfers: ledger!.awaiting,
     checkedAt: new Date(nowMs).toISOString(),
   };
 }

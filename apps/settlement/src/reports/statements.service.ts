@@ -41,10 +41,11 @@ export class StatementsService {
           to,
         );
         const lines = await tx.$queryRawUnsafe<
-          { id: string; at: Date; kind: 'single' | 'pending' | 'post' | 'void'; state: 'posted' | 'pending' | 'voided' | 'expired'; code: string; other: string; rkind: string | null; rid: string | null; posted: bigint; pending: bigint }[]
+          { id: string; at: Date; kind: 'single' | 'pending' | 'post' | 'void'; state: 'posted' | 'pending' | 'voided' | 'expired'; code: string; other: string; rkind: string | null; rid: string | null; posted: bigint; pending: bigint; committed: Date | string | null }[]
         >(
           `SELECT t.id::text AS id, t.created_at AS at, t.kind, t.state, t.code, o.owner AS other, t.reference_kind AS rkind, t.reference_id::text AS rid,
-                  (${signed})::bigint AS posted, CASE WHEN t.kind = 'pending' THEN t.amount_micro ELSE 0 END AS pending
+                  (${signed})::bigint AS posted, CASE WHEN t.kind = 'pending' THEN t.amount_micro ELSE 0 END AS pending,
+                  (SELECT min(c.committed_at) FROM settlement.ledger_commit c WHERE c.subject_id = t.id) AS committed
            FROM settlement.transfer t
            JOIN settlement.account o ON o.id = CASE WHEN t.debit_account_id = $1::uuid THEN t.credit_account_id ELSE t.debit_account_id END
            WHERE ${mine} AND t.created_at >= $2 AND t.created_at < $3
@@ -65,7 +66,7 @@ export class StatementsService {
           byCode: byCode.map((c) => ({ code: c.code, netMicro: c.net, count: c.n })),
           lines: lines.slice(0, MAX_STATEMENT_LINES).map((l) => ({
             transferId: l.id, at: l.at, kind: l.kind, state: l.state, code: l.code, counterparty: l.other, referenceKind: l.rkind, referenceId: l.rid,
-            postedMicro: l.posted, pendingMicro: l.pending,
+            postedMicro: l.posted, pendingMicro: l.pending, ledgerCommittedAt: l.committed === null ? null : new Date(l.committed),
           })),
           truncated: lines.length > MAX_STATEMENT_LINES,
         };

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { TransferBook, type Transfer, type TransferRequest, type TransferResult } from '@ampool/settlement';
 import type { Tx } from '@ampool/persistence';
+import { TransferEntries, type FinalTransfer } from '../ledger/transfer-entries';
 import { TransfersRepository, type LockedAccount, type TransferReference } from './transfers.repository';
 
 /** What one engine pass did, for the caller to report or emit events about. */
@@ -22,7 +23,10 @@ export interface EngineOutcome {
  */
 @Injectable()
 export class TransferEngine {
-  constructor(private readonly repo: TransfersRepository) {}
+  constructor(
+    private readonly repo: TransfersRepository,
+    @Optional() private readonly entries?: TransferEntries,
+  ) {}
 
   async apply(
     tx: Tx,
@@ -73,6 +77,14 @@ export class TransferEngine {
       tx,
       [...changes.accounts.values()].map((account) => ({ rowId: rowIdOf(account.id), account })),
     );
+    // Every transfer that moved money for good, and every hold that ended, is a ledger entry.
+    if (this.entries?.enabled) {
+      const final: FinalTransfer[] = [
+        ...changes.created.filter((t) => t.kind !== 'pending').map((t) => ({ transfer: t, kind: t.kind as FinalTransfer['kind'], at: new Date(t.createdAt) })),
+        ...[...changes.updated.values()].filter((t) => t.state === 'expired').map((t) => ({ transfer: t, kind: 'expired' as const, at: new Date(nowMs) })),
+      ];
+      await this.entries.append(tx, final);
+    }
     // The new totals replace the locked ones, so a later pass in this transaction starts from them.
     for (const account of changes.accounts.values()) accounts.get(account.id)!.account = account;
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { instant, int64, sha256Hex, uuidV7 } from '../wire/codecs';
 
-/** Kinds of facts the ledger records. */
-export const ledgerEntryType = z.enum(['energy.trade', 'settlement.hold']);
+/** Kinds of facts the ledger records about a subject (a trade, a transfer, a booking). */
+export const ledgerEntryType = z.enum(['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release', 'settlement.transfer']);
 export type LedgerEntryType = z.output<typeof ledgerEntryType>;
 
 /**

@@ -22,6 +22,14 @@ export const InvariantsCheck = defineRpc(
     pendingSumMicro: int64,
     /** Total held right now. */
     pendingHeldMicro: nonNegativeInt64,
+    /**
+     * Transfers that are settlement's own ledger entries (single, post, void — booking payouts
+     * and fees aside, which their booking's release entry records) whose entry a quorum of
+     * validators made final, and those still waiting for it (the ledger lags by a block, or
+     * does not run). Reported, not a rule: the books are right either way.
+     */
+    ledgerCommittedTransfers: z.number().int(),
+    ledgerAwaitingTransfers: z.number().int(),
     checkedAt: z.string(),
   }),
 );

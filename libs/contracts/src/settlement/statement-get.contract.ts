@@ -20,6 +20,12 @@ export const statementLine = z.strictObject({
   postedMicro: int64,
   /** The amount a pending transfer holds (0 for the others). */
   pendingMicro: nonNegativeInt64,
+  /**
+   * When a block holding the transfer's ledger entry (a hold's: its hold entry) became final;
+   * null until then, and for transfers that are no ledger entry (order holds, booking payouts,
+   * which the booking's release entry covers).
+   */
+  ledgerCommittedAt: instant.nullable(),
 });
 
 /**

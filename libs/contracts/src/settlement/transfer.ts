@@ -13,6 +13,8 @@ export const SYSTEM_ACCOUNTS = {
   /** The fallback supplier: sells what a seller failed to deliver, at retail. */
   utility: 'system:utility',
   ridesEscrow: 'system:rides-escrow',
+  /** Where a buy order's most possible cost is held until the order ends (the counterparty on the buyer's order holds). */
+  energyOrderEscrow: 'system:energy-order-escrow',
 } as const;
 
 /** An account is named by its owner: a participant's did:key or a system account's name. */

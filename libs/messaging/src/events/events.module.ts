@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { StreamDefinition } from '@ampool/contracts';
 import { NATS_CONNECTION } from '../nats-connection';
 import { EventConsumers } from './event-consumers';
+import { LEDGER_SUBMITTER_OPTIONS, LedgerSubmitter, type LedgerSubmitterOptions } from './ledger-submitter';
 import { OutboxRelay } from './outbox-relay';
 import { ensureStreams } from './stream-setup';
 import { UnitOfWork } from './unit-of-work';
@@ -30,11 +31,19 @@ export class PublishedStreams implements OnModuleInit {
 @Global()
 @Module({})
 export class EventsModule {
-  static forRoot(options: { publishes: StreamDefinition[] }): DynamicModule {
+  static forRoot(options: { publishes: StreamDefinition[]; ledger?: LedgerSubmitterOptions }): DynamicModule {
     return {
       module: EventsModule,
-      providers: [{ provide: PUBLISHED_STREAMS, useValue: options.publishes }, PublishedStreams, OutboxRelay, EventConsumers, UnitOfWork],
-      exports: [OutboxRelay, EventConsumers, UnitOfWork],
+      providers: [
+        { provide: PUBLISHED_STREAMS, useValue: options.publishes },
+        { provide: LEDGER_SUBMITTER_OPTIONS, useValue: options.ledger ?? null },
+        PublishedStreams,
+        LedgerSubmitter,
+        OutboxRelay,
+        EventConsumers,
+        UnitOfWork,
+      ],
+      exports: [OutboxRelay, EventConsumers, UnitOfWork, LedgerSubmitter],
     };
   }
 }

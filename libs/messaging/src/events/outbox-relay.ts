@@ -3,6 +3,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { OutboxStore, PrismaClient, type OutboxRow } from '@ampool/persistence';
 import { NATS_CONNECTION } from '../nats-connection';
+import { LedgerSubmitter } from './ledger-submitter';
 
 /** Events published per database transaction of the relay. */
 const BATCH = 256;
@@ -11,7 +12,8 @@ const POLL_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Publishes outbox rows to JetStream with `Nats-Msg-Id` = event id, then deletes them.
+ * Publishes outbox rows to JetStream with `Nats-Msg-Id` = event id, then deletes them; rows
+ * that are ledger entries are signed with the service's key on the way (LedgerSubmitter).
  * Services call `notify()` after committing a transaction that wrote events, so latency is
  * one round trip rather than a poll interval. If NATS is unreachable the rows simply wait.
  */
@@ -29,6 +31,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly prisma: PrismaClient,
     private readonly outbox: OutboxStore,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly ledger: LedgerSubmitter,
   ) {
     this.js = jetstream(nc);
   }
@@ -77,8 +80,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async publish(rows: OutboxRow[]): Promise<void> {
     // One connection sends in call order, so the stream keeps the outbox order; the acks
     // are awaited together. A failure rolls the whole batch back, and the rows that did get
-    // through are dropped as duplicates when the batch is published again.
-    await Promise.all(rows.map((r) => this.js.publish(r.subject, r.payload, { msgID: r.id, timeout: 5_000 })));
+    // through are dropped as duplicates when the batch is published again. A row that is (or
+    // also makes) a ledger entry goes with its signed entry, under the same rule.
+    await Promise.all(rows.flatMap((r) => this.ledger.messagesFor(r)).map((m) => this.js.publish(m.subject, m.payload, { msgID: m.msgID, timeout: 5_000 })));
   }
 
   private sleep(ms: number): Promise<void> {
