@@ -38,7 +38,7 @@ export interface LoadSettings {
   readingsPerBatch: number;
 }
 
-export const ZONES = ['north', 'east'] as const;
+export const ZONES = ['north', 'south'] as const;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const ROUTE: [number, number][] = [[48.85, 2.3], [48.85, 2.35], [48.85, 2.4]];

@@ -1,4 +1,4 @@
-import type { ServiceApp } from '@ampool/bootstrap';
+import type { ServiceApp, ValidatorGroup } from '@ampool/bootstrap';
 import { startTestSystem, type TestSystem } from '../test-system';
 import { prepareChaosEnvironment, type ChaosEnvironment } from './chaos-environment';
 import { runChecks, waitForQuiet, type CheckResult } from './chaos-checks';
@@ -54,6 +54,8 @@ export interface ChaosReport {
   faults: FaultOutcome[];
   requests: Record<string, { sent: number; accepted: number; rejected: number; failedOnce: number; failedAttempts: number; neverAnswered: number }>;
   rejections: Record<string, number>;
+  /** Failed attempts by kind and answer (status 0: no answer). */
+  failures: Record<string, number>;
   checks: CheckResult[];
 }
 
@@ -131,7 +133,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await load.stop();
     log(`load stopped after ${load.records.length} requests; waiting for the system to catch up`);
     const outstanding = await waitForQuiet(sys, options.quietTimeoutMs ?? 180_000);
-    if (outstanding.length > 0) log(`still outstanding: ${outstanding.join('; ')}`);
+    if (outstanding.length > 0) {
+      log(`still outstanding: ${outstanding.join('; ')}`);
+      for (const [app, p] of sys.processes) {
+        for (const [i, m] of ('members' in p ? (p as ValidatorGroup).members : [p]).entries()) {
+          const gone = await Promise.race([m.exited.then(() => true), sleep(10).then(() => false)]);
+          const tail = m.output().trim().split('\n').slice(-8).join('\n    ');
+          log(`  ${app}${'members' in p ? ` validator ${i + 1}` : ''}: ${gone ? 'EXITED' : 'running'}${tail ? `\n    ${tail}` : ''}`);
+        }
+      }
+    }
     const checks = await runChecks(sys, load.records, outstanding);
     for (const o of outcomes) o.failedAttempts = load.records.reduce((s, r) => s + r.failures.filter((x) => x.atMs >= o.from && x.atMs < o.to).length, 0);
     return {
@@ -140,6 +151,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       faults: outcomes.map(({ fault, recoveryMs, failedAttempts }) => ({ fault, recoveryMs, failedAttempts })),
       requests: summarise(load.records),
       rejections: rejections(load.records),
+      failures: failureKinds(load.records),
       checks,
     };
   } finally {
@@ -162,6 +174,12 @@ function summarise(records: RequestRecord[]): ChaosReport['requests'] {
   return out;
 }
 
+function failureKinds(records: RequestRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) for (const f of r.failures) out[`${r.kind} ${f.status} ${f.code ?? ''}`.trim()] = (out[`${r.kind} ${f.status} ${f.code ?? ''}`.trim()] ?? 0) + 1;
+  return out;
+}
+
 function rejections(records: RequestRecord[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of records) if (r.outcome === 'rejected') out[`${r.kind} ${r.status} ${r.code ?? ''}`.trim()] = (out[`${r.kind} ${r.status} ${r.code ?? ''}`.trim()] ?? 0) + 1;
@@ -179,6 +197,7 @@ export function formatReport(report: ChaosReport): string {
     lines.push(`${pad(k, 10)} ${pad(String(s.sent), 7)} ${pad(String(s.accepted), 9)} ${pad(String(s.rejected), 9)} ${pad(String(s.failedOnce), 9)} ${pad(String(s.failedAttempts), 16)} ${s.neverAnswered}`);
   }
   if (Object.keys(report.rejections).length > 0) lines.push(`rejections (final answers, not retried): ${Object.entries(report.rejections).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  if (Object.keys(report.failures).length > 0) lines.push(`failed attempts by answer (0 = no answer): ${Object.entries(report.failures).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
   lines.push('', 'Checks');
   for (const c of report.checks) lines.push(`${c.ok ? 'PASS' : 'FAIL'}  ${pad(c.name, 56)} ${c.detail}`);
   lines.push('', `${report.ok ? 'ALL CHECKS PASSED' : 'SOME CHECKS FAILED'} in ${(report.durationMs / 1000).toFixed(0)} s`);
