@@ -138,7 +138,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       for (const [app, p] of sys.processes) {
         for (const [i, m] of ('members' in p ? (p as ValidatorGroup).members : [p]).entries()) {
           const gone = await Promise.race([m.exited.then(() => true), sleep(10).then(() => false)]);
-          const tail = m.output().trim().split('\n').slice(-8).join('\n    ');
+          const tail = m.output().trim().split('\n').slice(gone ? -60 : -4).join('\n    ');
           log(`  ${app}${'members' in p ? ` validator ${i + 1}` : ''}: ${gone ? 'EXITED' : 'running'}${tail ? `\n    ${tail}` : ''}`);
         }
       }
