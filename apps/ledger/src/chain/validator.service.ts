@@ -27,6 +27,8 @@ import { VALIDATOR_SETTINGS, type ValidatorSettings } from '../config';
 import { ChainStore } from './chain.store';
 
 /** Entry types whose owners wait for a finality event (trades, holds). */
+/** How long one pull of a stream reader waits for messages (heartbeats at half of it). */
+const READ_EXPIRES_MS = 5_000;
 const ANNOUNCED_TYPES = new Set(['energy.trade', 'settlement.hold']);
 /** Messages taken from the stream per round of processing (one duplicate lookup per round). */
 const BATCH_MAX = 2_000;
@@ -202,7 +204,9 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
           restoreNeeded = false;
         }
         const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq() });
-        const messages = await consumer.consume({ max_messages: 1_000 });
+        // Short pulls: the ordered consumer lives on one server, and if that server dies the
+        // missed heartbeats (half the pull's expiry, twice) are what make it start over elsewhere.
+        const messages = await consumer.consume({ max_messages: 1_000, expires: READ_EXPIRES_MS });
         this.active.add(messages);
         if (recover) this.submitMessages = messages;
         const buffer: JsMsg[] = [];

@@ -44,6 +44,13 @@ const MINUTE = 60_000;
 const ROUTE: [number, number][] = [[48.85, 2.3], [48.85, 2.35], [48.85, 2.4]];
 const PICKUP: [number, number] = [48.8502, 2.31];
 const DROPOFF: [number, number] = [48.8502, 2.39];
+const REPLAY_PATHS: Record<RequestKind, string> = {
+  deposit: '/v1/deposits',
+  order: '/v1/energy/orders',
+  trip: '/v1/rides/trips',
+  booking: '/v1/rides/bookings',
+  readings: '/v1/metering/readings',
+};
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /** A status or failure the client may retry with the same id: no answer, or the system said it could not serve now. */
@@ -157,6 +164,34 @@ export class ChaosLoad {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.workers);
+  }
+
+  /**
+   * Sends again, once, every request that failed at least once and was then answered, with
+   * the same id, body and signer: the proof that a client's retry lands once. Returns the
+   * answers by status.
+   */
+  async replayFailed(): Promise<{ replayed: number; answers: Record<string, number> }> {
+    const answers: Record<string, number> = {};
+    const again = this.records.filter((r) => r.failures.length > 0 && r.outcome === 'accepted');
+    for (const r of again) {
+      const credentials = this.credentialsOf(r);
+      const path = REPLAY_PATHS[r.kind];
+      let status = 0;
+      try {
+        status = (await this.sys.client.send('POST', path, r.payload, credentials)).status;
+      } catch {
+        status = 0;
+      }
+      answers[`${r.kind} ${status}`] = (answers[`${r.kind} ${status}`] ?? 0) + 1;
+    }
+    return { replayed: again.length, answers };
+  }
+
+  private credentialsOf(r: RequestRecord): Credentials {
+    if (r.kind === 'deposit') return this.operator!;
+    const holders: { did: string; key: { keyId: string; secretKey: Uint8Array } }[] = [...this.sellers, ...this.buyers, ...this.riders, ...this.meters, ...(this.driver ? [this.driver] : [])];
+    return signingWith(holders.find((h) => h.did === r.by)!.key);
   }
 
   private loop(step: () => Promise<unknown>, paceFactor = 1): void {
