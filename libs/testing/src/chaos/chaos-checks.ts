@@ -152,12 +152,14 @@ export async function runChecks(
   const deposits = accepted('deposit');
   const depositRows = await count(url, `SELECT count(*) AS n FROM settlement.transfer WHERE id = ANY($1::uuid[])`, [ids(deposits)]);
   const batches = accepted('readings');
-  const expectedReadings = batches.reduce((s, b) => s + b.payload.readings.length, 0);
+  // A reading the service refused (a rule of metering, e.g. too far ahead of its clock) is a final answer, not a loss.
+  const expectedReadings = batches.reduce((s, b) => s + b.payload.readings.length - (b.body?.refused?.length ?? 0), 0);
+  const refusedReadings = batches.reduce((s, b) => s + (b.body?.refused?.length ?? 0), 0);
   const storedReadings = await count(url, `SELECT count(*) AS n FROM metering.reading WHERE device = ANY($1::text[])`, [[...new Set(batches.map((b) => b.by))]]);
   check(
     'every transfer and reading applied once',
     depositRows === deposits.length && storedReadings === expectedReadings,
-    `deposits ${depositRows}/${deposits.length}; readings stored ${storedReadings} of ${expectedReadings} sent in ${batches.length} batches`,
+    `deposits ${depositRows}/${deposits.length}; readings stored ${storedReadings} of ${expectedReadings} accepted in ${batches.length} batches (${refusedReadings} refused by metering's rules)`,
   );
 
   // Money: Σ balances = 0, no participant below zero, and settlement's own invariant check.
@@ -177,7 +179,18 @@ export async function runChecks(
 
   // The ledger verifier (`npm run ledger:verify`) over every validator's copy.
   const verify = await verifyLedger(url, sys.ledgerMembers.genesisFile);
-  check('ledger verifier passes on every validator', verify.code === 0, verify.lines.filter((l) => /ok|FAILED|differs|agree/.test(l)).join('; '));
+  const failedAt = verify.lines.map((l) => /FAILED at block (\d+)/.exec(l)?.[1]).find(Boolean);
+  let evidence = '';
+  if (failedAt) {
+    // What each copy holds for the block the verifier stopped at, to tell a fork from a lost signature.
+    for (const copy of LEDGER_COPIES) {
+      const [b] = await query<{ hash: string }>(url, `SELECT header_hash AS hash FROM ${copy}.block WHERE height = $1`, [Number(failedAt)]).catch(() => [{ hash: '?' }]);
+      const votes = await query<{ validator: string; accepted: boolean; reason: string | null }>(url, `SELECT validator, accepted, reason FROM ${copy}.vote WHERE height = $1 ORDER BY validator`, [Number(failedAt)]).catch(() => []);
+      const fin = await query<{ signers: string[] }>(url, `SELECT signers FROM ${copy}.finality WHERE height = $1`, [Number(failedAt)]).catch(() => []);
+      evidence += ` | ${copy} block ${failedAt}: hash ${b?.hash?.slice(0, 12) ?? 'none'}, votes ${votes.map((v) => `${v.validator}${v.accepted ? '' : `(refused: ${v.reason})`}`).join(',') || 'none'}, final ${fin[0] ? fin[0].signers.join('+') : 'no'}`;
+    }
+  }
+  check('ledger verifier passes on every validator', verify.code === 0, verify.lines.filter((l) => /ok|FAILED|differs|agree/.test(l)).join('; ') + evidence);
 
   // Client requests: what failed, whether it was safe to retry, and that the retry landed once.
   const failed = records.filter((r) => r.failures.length > 0);

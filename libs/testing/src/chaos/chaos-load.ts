@@ -110,7 +110,8 @@ export class ChaosLoad {
     }
     this.trips = this.records.filter((r) => r.kind === 'trip' && r.outcome === 'accepted').map((r) => r.id);
     const owner = await sys.participant('household', 'meter owner');
-    this.readingsStartMs = Math.floor((Date.now() - 3 * 24 * HOUR) / (15 * MINUTE)) * 15 * MINUTE;
+    // Far enough back that a long run's readings never reach the present.
+    this.readingsStartMs = Math.floor((Date.now() - 30 * 24 * HOUR) / (15 * MINUTE)) * 15 * MINUTE;
     for (let i = 0; i < settings.meters; i++) {
       const d = await registerDevice(sys.client, owner, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
       this.meters.push({ did: d.did, key: d.key, nextMinute: 0 });

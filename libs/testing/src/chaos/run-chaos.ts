@@ -150,6 +150,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
     const checks = await runChecks(sys, load.records, outstanding, replay);
+    const down: string[] = [];
+    for (const [app, p] of sys.processes) {
+      for (const [i, m] of ('members' in p ? (p as ValidatorGroup).members : [p]).entries()) {
+        if (await Promise.race([m.exited.then(() => true), sleep(10).then(() => false)])) {
+          down.push(`${app}${'members' in p ? ` validator ${i + 1}` : ''}`);
+          log(`${app} exited:\n    ${m.output().trim().split('\n').slice(-40).join('\n    ')}`);
+        }
+      }
+    }
+    checks.unshift({ name: 'every process still running at the end', ok: down.length === 0, detail: down.length === 0 ? `${sys.processes.size} apps, the ledger as 3 validators` : `exited: ${down.join(', ')}` });
     for (const o of outcomes) o.failedAttempts = load.records.reduce((s, r) => s + r.failures.filter((x) => x.atMs >= o.from && x.atMs < o.to).length, 0);
     return {
       ok: checks.every((c) => c.ok),
