@@ -80,6 +80,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly storingIds = new Set<string>();
   private storeFailure: unknown;
   private submitMessages: ConsumerMessages | undefined;
+  private votesMessages: ConsumerMessages | undefined;
   /** Finality listeners (tests and the status endpoint wait on this). */
   private readonly finalityWaiters = new Set<() => void>();
 
@@ -172,6 +173,15 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
       if (!this.unfinal.has(b.height)) this.unfinal.set(b.height, { hash: b.hash, votes: new Map() });
       await this.publishVote(b.height, b.hash);
     }
+    // Recovering in a running process (storing failed, e.g. PostgreSQL restarted): signatures
+    // that were waiting in memory for a block whose storing failed are gone, and the votes reader
+    // has read past them. It starts over from the stream's beginning, as at boot, so every
+    // block above the last final one gets its signatures again (storing them is idempotent).
+    if (this.votesMessages) {
+      this.pendingVotes.clear();
+      this.pendingVoteCount = 0;
+      void this.votesMessages.close().catch(() => undefined);
+    }
   }
 
   private async publishVote(height: number, hash: string): Promise<void> {
@@ -209,6 +219,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
         const messages = await consumer.consume({ max_messages: 1_000, expires: READ_EXPIRES_MS });
         this.active.add(messages);
         if (recover) this.submitMessages = messages;
+        else this.votesMessages = messages;
         const buffer: JsMsg[] = [];
         let working: Promise<void> | undefined;
         let failure: unknown;

@@ -85,7 +85,8 @@ export async function runChecks(
   check(
     'every accepted order accounted for',
     vanished === 0 && badFill.length === 0 && unknownStatus.length === 0,
-    `${orders.length} accepted: ${Object.entries(byStatus).map(([s, n]) => `${n} ${s === 'open' ? 'resting' : s}`).join(', ')}; vanished ${vanished}; fills ≠ trades ${badFill.length}`,
+    `${orders.length} accepted: ${Object.entries(byStatus).map(([s, n]) => `${n} ${s === 'open' ? 'resting' : s}`).join(', ')}; vanished ${vanished}; fills ≠ trades ${badFill.length}` +
+      badFill.slice(0, 3).map((o) => ` [${o.id} ${o.status}: quantity ${o.quantity}, remaining ${o.remaining}, filled ${o.filled}, traded ${o.traded}]`).join(''),
   );
 
   // Trades: each held once in settlement, on every ledger copy exactly once, with its hold.

@@ -51,6 +51,7 @@ const REPLAY_PATHS: Record<RequestKind, string> = {
   booking: '/v1/rides/bookings',
   readings: '/v1/metering/readings',
 };
+const READING_STEP_MS = 10_000;
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /** A status or failure the client may retry with the same id: no answer, or the system said it could not serve now. */
@@ -110,8 +111,8 @@ export class ChaosLoad {
     }
     this.trips = this.records.filter((r) => r.kind === 'trip' && r.outcome === 'accepted').map((r) => r.id);
     const owner = await sys.participant('household', 'meter owner');
-    // Far enough back that a long run's readings never reach the present.
-    this.readingsStartMs = Math.floor((Date.now() - 30 * 24 * HOUR) / (15 * MINUTE)) * 15 * MINUTE;
+    // Within metering's 7-day window, and far enough back (readings 10 s apart) that a long run never reaches the present.
+    this.readingsStartMs = Math.floor((Date.now() - 6 * 24 * HOUR) / (15 * MINUTE)) * 15 * MINUTE;
     for (let i = 0; i < settings.meters; i++) {
       const d = await registerDevice(sys.client, owner, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
       this.meters.push({ did: d.did, key: d.key, nextMinute: 0 });
@@ -146,7 +147,7 @@ export class ChaosLoad {
       this.loop(() => {
         const readings: MeterReading[] = Array.from({ length: this.settings.readingsPerBatch }, (_, i) => {
           const minute = meter.nextMinute + i;
-          return { atMs: this.readingsStartMs + minute * MINUTE, importWh: 10_000n + BigInt(minute) * 7n, exportWh: 0n };
+          return { atMs: this.readingsStartMs + minute * READING_STEP_MS, importWh: 10_000n + BigInt(minute) * 2n, exportWh: 0n };
         });
         meter.nextMinute += readings.length;
         const batch = { device: meter.did, key: meter.key.keyId, readings };
