@@ -84,24 +84,37 @@ export class ChaosLoad {
     readonly settings: LoadSettings,
   ) {}
 
+  /** Setup calls are not what the run measures: one answered 5xx or not at all on a loaded machine is simply made again. */
+  private async setupStep<T>(make: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await make();
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 0;
+        if (attempt >= 10 || !retryableStatus(status)) throw error;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+
   /** Participants, devices, deposits and trips, made before any fault. */
   async setup(): Promise<void> {
     const { sys, settings } = this;
-    this.operator = await sys.operator();
+    this.operator = await this.setupStep(() => sys.operator());
     // Delivery intervals an hour or more ahead: no gate closes during the run.
     let start = nextIntervalStartMs(Date.now() + HOUR);
     for (let i = 0; i < 3; i++, start = nextIntervalStartMs(start)) this.intervals.push(new Date(start).toISOString());
     for (let i = 0; i < settings.sellers; i++) {
-      const p = await sys.participant('household', `seller ${i}`);
-      const pv = await registerDevice(sys.client, p, 'pv_inverter', { powerW: 2_000_000n, capacityWh: 0n, reserveWh: 0n });
+      const p = await this.setupStep(() => sys.participant('household', `seller ${i}`));
+      const pv = await this.setupStep(() => registerDevice(sys.client, p, 'pv_inverter', { powerW: 2_000_000n, capacityWh: 0n, reserveWh: 0n }));
       this.sellers.push({ ...p, device: pv.did });
     }
-    for (let i = 0; i < settings.buyers; i++) this.buyers.push(await sys.participant('household', `buyer ${i}`));
-    for (let i = 0; i < settings.riders; i++) this.riders.push(await sys.participant('rider', `rider ${i}`));
+    for (let i = 0; i < settings.buyers; i++) this.buyers.push(await this.setupStep(() => sys.participant('household', `buyer ${i}`)));
+    for (let i = 0; i < settings.riders; i++) this.riders.push(await this.setupStep(() => sys.participant('rider', `rider ${i}`)));
     for (const p of [...this.buyers, ...this.riders]) {
       await this.request('deposit', p.did, this.operator, 'POST', '/v1/deposits', { id: uuidv7(), participant: p.did, amountMicro: '100000000000' });
     }
-    this.driver = await sys.participant('driver', 'driver');
+    this.driver = await this.setupStep(() => sys.participant('driver', 'driver'));
     const departure = Date.now() + 48 * HOUR;
     for (let i = 0; i < settings.trips; i++) {
       await this.request('trip', this.driver.did, signingWith(this.driver.key), 'POST', '/v1/rides/trips', {
@@ -110,11 +123,11 @@ export class ChaosLoad {
       });
     }
     this.trips = this.records.filter((r) => r.kind === 'trip' && r.outcome === 'accepted').map((r) => r.id);
-    const owner = await sys.participant('household', 'meter owner');
+    const owner = await this.setupStep(() => sys.participant('household', 'meter owner'));
     // Within metering's 7-day window, and far enough back (readings 10 s apart) that a long run never reaches the present.
     this.readingsStartMs = Math.floor((Date.now() - 6 * 24 * HOUR) / (15 * MINUTE)) * 15 * MINUTE;
     for (let i = 0; i < settings.meters; i++) {
-      const d = await registerDevice(sys.client, owner, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
+      const d = await this.setupStep(() => registerDevice(sys.client, owner, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n }));
       this.meters.push({ did: d.did, key: d.key, nextMinute: 0 });
     }
   }
