@@ -120,7 +120,7 @@ async function isHealthy(app: AppName, env: Record<string, string>, credentials?
   }
   let nc;
   try {
-    nc = await connect({ servers: env.NATS_URL, timeout: 2_000, maxReconnectAttempts: 0, ...(credentials ?? {}) });
+    nc = await connect({ servers: env.NATS_URL!.split(','), timeout: 2_000, maxReconnectAttempts: 0, ...(credentials ?? {}) });
     const report = await new RpcClient(nc, 2_000).request(Health[APP_SERVICE[app]], {});
     return report.status === 'up';
   } catch {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ensureStreams, replicateAllStreams } from '@ampool/messaging';
 import { eventually, repoRoot, startTestCluster, type TestCluster } from '@ampool/testing';
 import { clusterNodeConfig, localCluster } from './cluster';
 
@@ -30,6 +31,22 @@ describe('the 3-node NATS cluster', () => {
       expect(committed).toBe(clusterNodeConfig(node, nodes, { authInclude: '../ampool-auth.conf' }));
     }
   });
+
+  it('keeps a stream at R3 when a service boots asking for one replica, and raises the ones a service created', async () => {
+    // Generous timeouts: stream changes in a cluster go through Raft, on a busy 2-core machine.
+    const jsm = await eventually(async () => jetstreamManager(nc, { timeout: 10_000 }), 30_000, 'JetStream to answer');
+    const def = { name: 'REPLICAS', subjects: ['replicas.>'], maxAgeMs: 60_000, duplicateWindowMs: 60_000 };
+    await eventually(async () => (await ensureStreams(jsm, [def], 3), true), 30_000, 'an R3 stream');
+    await ensureStreams(jsm, [{ ...def, maxAgeMs: 120_000 }]);
+    const kept = await jsm.streams.info('REPLICAS');
+    expect(kept.config.num_replicas).toBe(3);
+    expect(kept.config.max_age).toBe(120_000 * 1_000_000);
+
+    await jsm.streams.add({ name: 'SINGLE', subjects: ['single.>'], num_replicas: 1 });
+    expect(await replicateAllStreams(jsm, 3)).toEqual(['SINGLE']);
+    expect((await jsm.streams.info('SINGLE')).config.num_replicas).toBe(3);
+    expect(await replicateAllStreams(jsm, 3)).toEqual([]);
+  }, 90_000);
 
   it('keeps an R3 stream writable and complete through the loss of any one node', async () => {
     const jsm = await eventually(async () => {

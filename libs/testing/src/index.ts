@@ -9,3 +9,8 @@ export * from './http-client';
 export * from './row-counts';
 export * from './test-cluster';
 export * from './sse';
+export * from './chaos/run-chaos';
+export * from './chaos/chaos-load';
+export * from './chaos/chaos-checks';
+export * from './chaos/private-postgres';
+export * from './chaos/chaos-environment';

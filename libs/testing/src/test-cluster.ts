@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startNatsServer, type NatsServer } from '@ampool/bootstrap';
+import { freePort, repoRoot, startNatsServer, type NatsServer } from '@ampool/bootstrap';
 import { readTestEnv } from './test-env';
 
 export interface TestClusterNode {
@@ -31,9 +31,19 @@ interface NodeSpec {
   storeDir: string;
 }
 
-export async function startTestCluster(clusterNodeConfig: (node: NodeSpec, all: NodeSpec[]) => string): Promise<TestCluster> {
+export async function startTestCluster(
+  clusterNodeConfig: (node: NodeSpec, all: NodeSpec[], options: { authInclude?: string }) => string,
+  /** With `passwords`, every node enforces the production users of infra/nats/ampool-auth.conf with these passwords. */
+  options: { passwords?: Record<string, string> } = {},
+): Promise<TestCluster> {
   const env = readTestEnv();
   const root = mkdtempSync(join(tmpdir(), 'ampool-cluster-'));
+  const serverEnv: Record<string, string> = {};
+  if (options.passwords) {
+    // nats-server resolves includes relative to the including file: keep both side by side.
+    copyFileSync(join(repoRoot(), 'infra', 'nats', 'ampool-auth.conf'), join(root, 'ampool-auth.conf'));
+    for (const [u, pw] of Object.entries(options.passwords)) serverEnv[`AMPOOL_NATS_PASSWORD_${u.toUpperCase()}`] = pw;
+  }
   const nodes: NodeSpec[] = [];
   for (let i = 1; i <= 3; i++) {
     nodes.push({ name: `nats-${i}`, clientPort: await freePort(), clusterPort: await freePort(), monitorPort: await freePort(), storeDir: join(root, `nats-${i}`) });
@@ -42,8 +52,8 @@ export async function startTestCluster(clusterNodeConfig: (node: NodeSpec, all: 
   const start = async (i: number) => {
     const n = nodes[i]!;
     const file = join(root, `${n.name}.conf`);
-    writeFileSync(file, clusterNodeConfig(n, nodes));
-    servers[i] = (await startNatsServer({ binary: env.natsServerBin, configFile: file, configComplete: true, port: n.clientPort, storeDir: n.storeDir })) as never;
+    writeFileSync(file, clusterNodeConfig(n, nodes, options.passwords ? { authInclude: './ampool-auth.conf' } : {}));
+    servers[i] = (await startNatsServer({ binary: env.natsServerBin, configFile: file, configComplete: true, port: n.clientPort, storeDir: n.storeDir, env: serverEnv })) as never;
   };
   await Promise.all(nodes.map((_, i) => start(i)));
   return {

@@ -19,21 +19,30 @@ import {
   type ValidatorGroup,
 } from '@ampool/bootstrap';
 import { AmpoolClient, loginOperator, registerParticipant, type Credentials, type RegisteredParticipant } from '@ampool/client';
-import type { ParticipantRole } from '@ampool/contracts';
+import { STREAMS, type ParticipantRole } from '@ampool/contracts';
 import { simulatedNow, type ClockSetting } from '@ampool/domain';
-import { publishClockSetting, readClockSetting } from '@ampool/messaging';
+import { ensureStreams, publishClockSetting, readClockSetting, replicateAllStreams } from '@ampool/messaging';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { clusterNodeConfig } from '../../../infra/nats/cluster';
+import { eventually } from './http-client';
 import { repoRoot } from './repo-root';
+import { startTestCluster, type TestCluster } from './test-cluster';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { readTestEnv } from './test-env';
-import { startTestNats, type NatsUserName, type TestNats } from './test-nats';
+import { NATS_USER_NAMES, startTestNats, type NatsUserName, type TestNats } from './test-nats';
 
 export const ALL_SERVICES: ServiceApp[] = ['identity', 'energy-market', 'settlement', 'ledger', 'metering', 'ride-market'];
 
 /** A whole running system for one test file, on its own database and NATS server. */
 export interface TestSystem {
   db: TestDatabase;
+  /** With `natsCluster`, `url` lists all three nodes (comma-separated) and kill/restart act on the first. */
   nats: TestNats;
+  /** With `natsCluster`: the three nodes, each of which can be killed and restarted. */
+  cluster?: TestCluster;
+  /** With `natsCluster`: raises every stream (and key-value bucket) a service created to R3; returns the ones it changed. */
+  replicateStreams(): Promise<string[]>;
   gatewayUrl: string;
   /** Environment the services were started with (to restart one the same way). */
   serviceEnv: Record<string, string>;
@@ -73,14 +82,21 @@ export async function startTestSystem(
     beforeApps?: (natsAdmin: { servers: string; user: string; pass: string }) => Promise<void>;
     /** Block rules for the ledger's genesis (defaults: 1,000 entries or 200 ms). */
     ledgerBlocks?: { maxEntries?: number; maxAgeMs?: number };
+    /**
+     * Run on a private 3-node JetStream cluster (infra/nats/cluster.ts, with the production
+     * users) instead of one nats-server: services get every node's URL and every stream is
+     * replicated R3, so any one node can die.
+     */
+    natsCluster?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
   const ledgerDir = mkdtempSync(join(tmpdir(), 'ampool-ledger-'));
   const ledgerMembers = prepareLedgerMembers(ledgerDir, { keys: 'labelled', label: 'e2e', chainId: 'ampool-test', ...(options.ledgerBlocks ?? {}) });
-  const nats = await startTestNats({ auth: true });
+  const nats = options.natsCluster ? await clusterAsTestNats() : await startTestNats({ auth: true });
+  const cluster = (nats as TestNats & { cluster?: TestCluster }).cluster;
   if (options.sharedClock) {
-    const nc = await connect({ servers: nats.url, user: 'admin', pass: nats.passwords!.admin });
+    const nc = await connect({ servers: nats.url.split(','), user: 'admin', pass: nats.passwords!.admin });
     await publishClockSetting(nc, options.sharedClock).finally(() => nc.close());
   }
   const natsUser = (user: NatsUserName) => ({ NATS_USER: user, NATS_PASSWORD: nats.passwords![user] });
@@ -128,13 +144,24 @@ export async function startTestSystem(
   const client = new AmpoolClient(`http://127.0.0.1:${port}`);
   let session: Promise<Credentials> | undefined;
   const operator = () => (session ??= loginOperator(client, operatorAccount.email, operatorAccount.password));
+  const replicateStreams = async () => {
+    if (!cluster) return [];
+    const nc = await connect({ servers: cluster.servers, user: 'admin', pass: nats.passwords!.admin });
+    try {
+      return await replicateAllStreams(await jetstreamManager(nc, { timeout: 10_000 }), 3);
+    } finally {
+      await nc.close();
+    }
+  };
   const system: TestSystem = {
     db,
     nats,
+    cluster,
+    replicateStreams,
     gatewayUrl: `http://127.0.0.1:${port}`,
     serviceEnv,
     operatorAccount,
-    natsAdmin: { servers: nats.url, user: 'admin', pass: nats.passwords!.admin },
+    natsAdmin: { servers: cluster ? cluster.servers[0]! : nats.url, user: 'admin', pass: nats.passwords!.admin },
     client,
     operator,
     participant: async (role = 'household', displayName = 'test participant') => {
@@ -161,9 +188,23 @@ export async function startTestSystem(
     },
   };
   try {
+    if (cluster) {
+      // The streams exist R3 before any service boots; the services' own setup never lowers that.
+      const nc = await connect({ servers: cluster.servers, user: 'admin', pass: nats.passwords!.admin });
+      try {
+        await eventually(async () => {
+          await ensureStreams(await jetstreamManager(nc, { timeout: 5_000 }), Object.values(STREAMS), 3);
+          return true;
+        }, 60_000, 'the cluster to elect a JetStream leader and create the R3 streams');
+      } finally {
+        await nc.close();
+      }
+    }
     await options.beforeApps?.(system.natsAdmin);
     await Promise.all((options.services ?? ALL_SERVICES).map(start));
     if (options.gateway ?? true) await start('gateway');
+    // What services create themselves (the markets' journal, the gateway's nonce bucket).
+    await replicateStreams();
   } catch (error) {
     await system.stop();
     throw error;
@@ -182,4 +223,20 @@ function checkBooks(databaseUrl: string, atMs: number): { ok: boolean; output: s
     timeout: 120_000,
   });
   return { ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}`.trim() || `exit ${run.status} ${run.signal ?? ''}` };
+}
+
+/** A private 3-node cluster with the production users, in the shape of a single TestNats. */
+async function clusterAsTestNats(): Promise<TestNats & { cluster: TestCluster }> {
+  const passwords = Object.fromEntries(NATS_USER_NAMES.map((u) => [u, `p${randomBytes(12).toString('hex')}`])) as Record<NatsUserName, string>;
+  const cluster = await startTestCluster((node, all, o) => clusterNodeConfig(node, all, o), { passwords });
+  const first = cluster.nodes[0]!;
+  return {
+    url: cluster.servers.join(','),
+    port: Number(new URL(first.url).port),
+    passwords,
+    cluster,
+    kill: () => void first.kill(),
+    restart: () => first.restart(),
+    stop: () => cluster.stop(),
+  };
 }

@@ -47,6 +47,20 @@ describe('a market (area, interval) as pure state', () => {
     expect(out.closed.map((c) => c.reason)).toEqual(['filled', 'filled']);
   });
 
+  it('answers an order that already filled as a duplicate when its id comes again, also after a snapshot, and never matches it twice', () => {
+    const m = new MarketState('m', config());
+    m.apply(entry([submit({ side: 'sell', quantityWh: 5000n, limitPriceMicroPerKwh: 120_000n })]));
+    const buy = submit({ side: 'buy' });
+    expect(m.apply(entry([buy])).trades).toHaveLength(1);
+    const again = m.apply(entry([buy]));
+    expect(again.outcomes[0]).toMatchObject({ status: 'duplicate' });
+    expect(again.trades).toHaveLength(0);
+    const restored = MarketState.restore('m', config(), JSON.parse(JSON.stringify(m.snapshot())));
+    const afterRestore = restored.apply(entry([buy]));
+    expect(afterRestore.outcomes[0]).toMatchObject({ status: 'duplicate' });
+    expect(afterRestore.trades).toHaveLength(0);
+  });
+
   it('matches across zones only within the grid fee and the transfer capacity, and reports both zones and the fee', () => {
     const m = new MarketState('m', config());
     m.apply(entry([submit({ side: 'sell', zone: 'south', limitPriceMicroPerKwh: 100_000n, quantityWh: 2000n })]));

@@ -75,6 +75,8 @@ export interface MarketStateSnapshot {
   book: BookSnapshot;
   orders: Record<string, string>[];
   deviceSoldWh: [string, string][];
+  /** Ids of orders that ended (filled, cancelled, expired); absent in snapshots written before it existed. */
+  ended?: string[];
 }
 
 const BIG_FIELDS = ['deviceLimitWh', 'quantityWh', 'limitPriceMicroPerKwh', 'minFillWh', 'holdMicro', 'filledWh', 'filledCostMicro', 'remainingWh'] as const;
@@ -138,6 +140,12 @@ function rejection(code: RejectCode): { code: ErrorCode; message: string } {
 export class MarketState {
   readonly book: OrderBook;
   private readonly orders = new Map<string, OrderState>();
+  /**
+   * Orders that ended, by id. A client whose order filled but whose answer was lost (the batch
+   * could not be stored and is stored by the rebuild) retries with the same id; without this,
+   * the retry could reach the market before the database has the order, and match again.
+   */
+  private readonly ended = new Set<string>();
   private readonly deviceSoldWh = new Map<string, bigint>();
   private nextTradeSeq = 1;
   private appliedBatches = 0;
@@ -195,7 +203,11 @@ export class MarketState {
     out.changed = [...changed.values()];
     out.phase = this.book.phase;
     // Orders that ended are not needed any more: the database has them once this batch commits.
-    for (const o of out.changed) if (o.status !== 'open') this.orders.delete(o.id);
+    for (const o of out.changed) {
+      if (o.status === 'open') continue;
+      this.orders.delete(o.id);
+      this.ended.add(o.id);
+    }
     return out;
   }
 
@@ -222,7 +234,7 @@ export class MarketState {
   }
 
   private submit(c: Extract<JournalCommand, { type: 'submit' }>, at: number, changed: Map<string, OrderState>, out: BatchOutcome): CommandOutcome {
-    if (this.orders.has(c.orderId)) return { type: 'order', orderId: c.orderId, status: 'duplicate' };
+    if (this.orders.has(c.orderId) || this.ended.has(c.orderId)) return { type: 'order', orderId: c.orderId, status: 'duplicate' };
     const outcome = this.trySubmit(c, at, changed, out);
     if (outcome.type === 'order' && outcome.status === 'rejected' && c.holdMicro > 0n) out.released.push({ orderId: c.orderId, participant: c.participant });
     return outcome;
@@ -420,6 +432,7 @@ export class MarketState {
         return rec;
       }),
       deviceSoldWh: [...this.deviceSoldWh.entries()].map(([d, v]) => [d, v.toString()]),
+      ended: [...this.ended],
     };
   }
 
@@ -428,6 +441,7 @@ export class MarketState {
     const state = new MarketState(marketId, config, OrderBook.restore(s.book));
     state.appliedBatches = s.batches;
     state.nextTradeSeq = s.nextTradeSeq;
+    for (const id of s.ended ?? []) state.ended.add(id);
     for (const rec of s.orders) {
       const big = (f: (typeof BIG_FIELDS)[number]) => (rec[f] === '' ? null : BigInt(rec[f]!));
       const o: OrderState = {

@@ -42,7 +42,9 @@ export class PoliciesService implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.evaluate(), this.evalMs);
+    // A round that cannot read the policies (the database restarting) waits for the next one;
+    // left unhandled, the rejection would end the whole market process.
+    this.timer = setInterval(() => void this.evaluate().catch((error: Error) => this.logger.warn(`policy round skipped: ${error.message}`)), this.evalMs);
   }
 
   onModuleDestroy(): void {

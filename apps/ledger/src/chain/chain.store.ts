@@ -21,6 +21,9 @@ export class ChainStore {
   ) {
     if (!/^ledger_v[1-3]$/.test(schema)) throw new Error(`bad validator schema ${schema}`);
     this.s = `"${schema}"`;
+    // When PostgreSQL restarts, every idle connection errors. The pool drops the broken client
+    // and the next query opens a new one; unheard, the 'error' event would end the process.
+    pool.on('error', ignoreConnectionError);
   }
 
   static connect(databaseUrl: string, schema: ValidatorSchema, max: number, applicationName = `ledger-${schema}`): ChainStore {
@@ -228,6 +231,9 @@ export class ChainStore {
 
   private async tx<T>(work: (c: PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // A connection lost mid-transaction fails the pending query (handled below); the client's
+    // own 'error' event must not end the process.
+    c.on('error', ignoreConnectionError);
     try {
       await c.query('BEGIN');
       const out = await work(c);
@@ -237,9 +243,14 @@ export class ChainStore {
       await c.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      c.removeListener('error', ignoreConnectionError);
       c.release();
     }
   }
+}
+
+function ignoreConnectionError(): void {
+  // See the constructor: the query that was using the connection reports the failure.
 }
 
 function mapEntry(row: { log_index: string; id: string; type: string; entry_json: string; height: string; subject_id: string | null; submitter: string; payload_hash: string }) {

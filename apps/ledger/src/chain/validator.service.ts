@@ -26,6 +26,8 @@ import { ensureStreams, NATS_CONNECTION, outboxEvent } from '@ampool/messaging';
 import { VALIDATOR_SETTINGS, type ValidatorSettings } from '../config';
 import { ChainStore } from './chain.store';
 
+/** How long one pull of a stream reader waits for messages (heartbeats at half of it). */
+const READ_EXPIRES_MS = 5_000;
 /** Entry types whose owners wait for a finality event (trades, holds, transfers, booking releases). */
 const ANNOUNCED_TYPES = new Set(['energy.trade', 'settlement.hold', 'settlement.booking-hold', 'settlement.booking-release', 'settlement.transfer']);
 /** Messages taken from the stream per round of processing (one duplicate lookup per round). */
@@ -78,6 +80,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly storingIds = new Set<string>();
   private storeFailure: unknown;
   private submitMessages: ConsumerMessages | undefined;
+  private votesMessages: ConsumerMessages | undefined;
   /** Finality listeners (tests and the status endpoint wait on this). */
   private readonly finalityWaiters = new Set<() => void>();
 
@@ -170,6 +173,15 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
       if (!this.unfinal.has(b.height)) this.unfinal.set(b.height, { hash: b.hash, votes: new Map() });
       await this.publishVote(b.height, b.hash);
     }
+    // Recovering in a running process (storing failed, e.g. PostgreSQL restarted): signatures
+    // that were waiting in memory for a block whose storing failed are gone, and the votes reader
+    // has read past them. It starts over from the stream's beginning, as at boot, so every
+    // block above the last final one gets its signatures again (storing them is idempotent).
+    if (this.votesMessages) {
+      this.pendingVotes.clear();
+      this.pendingVoteCount = 0;
+      void this.votesMessages.close().catch(() => undefined);
+    }
   }
 
   private async publishVote(height: number, hash: string): Promise<void> {
@@ -202,9 +214,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
           restoreNeeded = false;
         }
         const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq() });
-        const messages = await consumer.consume({ max_messages: 1_000 });
+        // Short pulls: the ordered consumer lives on one server, and if that server dies the
+        // missed heartbeats (half the pull's expiry, twice) are what make it start over elsewhere.
+        const messages = await consumer.consume({ max_messages: 1_000, expires: READ_EXPIRES_MS });
         this.active.add(messages);
         if (recover) this.submitMessages = messages;
+        else this.votesMessages = messages;
         const buffer: JsMsg[] = [];
         let working: Promise<void> | undefined;
         let failure: unknown;

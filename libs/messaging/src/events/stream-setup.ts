@@ -28,7 +28,25 @@ export async function ensureStreams(jsm: JetStreamManager, defs: readonly Stream
       await jsm.streams.add(config);
     } catch {
       // Already there (perhaps with older limits): align it. A genuine failure resurfaces here.
-      await jsm.streams.update(def.name, config);
+      // Replication is the deployment's choice (a cluster replicates streams R3): a booting
+      // service never lowers it, or one restart would leave a stream on a single node.
+      const existing = await jsm.streams.info(def.name).catch(() => undefined);
+      const keep = Math.max(existing?.config.num_replicas ?? 0, replicas);
+      await jsm.streams.update(def.name, { ...config, num_replicas: keep });
     }
   }
+}
+
+/**
+ * Raises every stream of the account (events, journals, key-value buckets) to `replicas`
+ * copies; returns the names it changed. Streams already at or above it are left alone.
+ */
+export async function replicateAllStreams(jsm: JetStreamManager, replicas: number): Promise<string[]> {
+  const changed: string[] = [];
+  for await (const info of jsm.streams.list()) {
+    if ((info.config.num_replicas ?? 1) >= replicas) continue;
+    await jsm.streams.update(info.config.name, { ...info.config, num_replicas: replicas });
+    changed.push(info.config.name);
+  }
+  return changed;
 }
