@@ -42,8 +42,6 @@ export async function startBenchSystem(
   log: (line: string) => void,
   /** Extra environment per service (settings a benchmark needs). */
   envOverrides: Partial<Record<StatefulApp, Record<string, string>>> = {},
-  /** Extra environment for the gateway, and for every process (e.g. NODE_OPTIONS for profiling). */
-  more: { gatewayEnv?: Record<string, string>; allEnv?: Record<string, string> } = {},
 ): Promise<BenchSystem> {
   const root = repoRoot();
   const env = await ensureEnvironment({ databaseUrl: process.env.DATABASE_URL, natsUrl: process.env.NATS_URL, dataDir: localDataDir(root), log });
@@ -68,7 +66,6 @@ export async function startBenchSystem(
       DATABASE_URL: logins[app],
       NATS_URL: nats!.url,
       LOG_LEVEL: 'warn',
-      ...(more.allEnv ?? {}),
       ...(app === 'identity'
         ? { AUTO_APPROVE_ROLES: 'household', BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password }
         : {}),
@@ -77,7 +74,7 @@ export async function startBenchSystem(
     const ledgerMembers = prepareLedgerMembers(join(storeDir, 'ledger'), { keys: 'labelled', label: 'bench', chainId: 'ampool-bench' });
     procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
     const port = await freePort();
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...(more.allEnv ?? {}), ...(more.gatewayEnv ?? {}) }));
+    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0'}));
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const client = new AmpoolClient(gatewayUrl);
     const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);

@@ -20,7 +20,8 @@ import {
   type TradeWire,
   type UploadingDevice,
 } from '@ampool/client';
-import { EntryCommitted } from '@ampool/contracts';
+import { EntryCommitted, HoldPlaced, TradeExecuted } from '@ampool/contracts';
+import { SUBMIT_SUBJECT } from '@ampool/ledger';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { startBenchSystem } from '../bench-system';
 import { machine, percentile } from '../machine';
@@ -51,7 +52,8 @@ import { machine, percentile } from '../machine';
  * fewer than 90% of offered orders accepted, or trades not final within 60 s of the step's end.
  * One JSON line per step; the last line is the summary (best unbroken step per mode).
  *
- * `--profile DIR` starts every service with `node --cpu-prof` writing into DIR.
+ * `--profile DIR` starts every service with `node --cpu-prof` writing into DIR (through
+ * AMPOOL_CPU_PROF_DIR, which the bootstrap's spawnApp honours).
  */
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -111,16 +113,16 @@ async function pool<T, R>(items: T[], width: number, fn: (item: T, i: number) =>
 interface Seller extends RegisteredParticipant { device: string }
 
 async function main(): Promise<void> {
-  const allEnv: Record<string, string> = {};
   if (PROFILE_DIR) {
     mkdirSync(PROFILE_DIR, { recursive: true });
-    allEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}`;
+    process.env.AMPOOL_CPU_PROF_DIR = PROFILE_DIR;
   }
   // Households wait for an operator's approval, as in production.
-  const sys = await startBenchSystem(['identity', 'energy-market', 'settlement', 'ledger', 'ride-market', 'metering'], log, { identity: { AUTO_APPROVE_ROLES: '' } }, { allEnv });
+  const sys = await startBenchSystem(['identity', 'energy-market', 'settlement', 'ledger', 'ride-market', 'metering'], log, { identity: { AUTO_APPROVE_ROLES: '' } });
   const nc = await connect({ servers: sys.natsUrl, name: 'bench-e2e' });
   try {
     const { client, operator } = sys;
+    log(`processes: ${sys.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
     await configureArea(client, operator, 'e2e', AREA);
 
     // ---- participants, before anything is timed
@@ -157,13 +159,29 @@ async function main(): Promise<void> {
     const intervals = Array.from({ length: INTERVALS }, (_, i) => new Date(first + i * 15 * 60_000).toISOString());
     const meterOrigin = Date.now() - 24 * HOUR;
 
-    // ---- finality, timed on this process's own connection
+    // ---- each stage of a trade, timed on this process's own connection: executed (the market's
+    // event), submitted to the ledger (the relay's entry), held (settlement), final (quorum).
     const finalAt = new Map<string, number>();
+    const stageAt = { executed: new Map<string, number>(), submitted: new Map<string, number>(), held: new Map<string, number>() };
+    const mark = (m: Map<string, number>, id: string, at: number) => {
+      if (!m.has(id)) m.set(id, at);
+    };
     nc.subscribe(EntryCommitted.subject, {
       callback: (_err, msg) => {
         const now = performance.now();
         const d = (msg.json() as { data: { type: string; subjectId: string } }).data;
-        if (d.type === 'energy.trade' && !finalAt.has(d.subjectId)) finalAt.set(d.subjectId, now);
+        if (d.type === 'energy.trade') mark(finalAt, d.subjectId, now);
+      },
+    });
+    nc.subscribe(TradeExecuted.subject, { callback: (_err, msg) => mark(stageAt.executed, (msg.json() as { data: { id: string } }).data.id, performance.now()) });
+    nc.subscribe(HoldPlaced.subject, { callback: (_err, msg) => mark(stageAt.held, (msg.json() as { data: { reference: { id: string } } }).data.reference.id, performance.now()) });
+    nc.subscribe(SUBMIT_SUBJECT, {
+      callback: (_err, msg) => {
+        const now = performance.now();
+        // The entry carries its payload as canonical JSON text.
+        const e = msg.json() as { type: string; payload: string };
+        const id = e.type === 'energy.trade' ? /"id":"([0-9a-f-]{36})"/.exec(e.payload)?.[1] : undefined;
+        if (id) mark(stageAt.submitted, id, now);
       },
     });
 
@@ -312,7 +330,16 @@ async function main(): Promise<void> {
         if (before[i] !== null && after[i] !== null) cpu[p.name] = Math.round(((after[i]! - before[i]!) / TICKS_PER_SECOND / wallSeconds) * 100);
       });
       cpu['bench-client'] = Math.round(((benchCpu.user + benchCpu.system) / 1e6 / wallSeconds) * 100);
+      // CPU per accepted order (ms), less noisy than percentages when the machine is shared.
+      const cpuMsPerOrder = Object.fromEntries(Object.entries(cpu).map(([k, pct]) => [k, accepted > 0 ? +(((pct / 100) * wallSeconds * 1000) / accepted).toFixed(2) : null]));
       const p99 = percentile(toFinal, 99);
+      // Where the time goes: each stage's time after the order was accepted (negative when the
+      // event came before the client had its answer).
+      const stages: Record<string, { p50: number; p99: number }> = {};
+      for (const [name, at] of Object.entries(stageAt)) {
+        const d = [...acceptedAt].filter(([id]) => at.has(id)).map(([id, a]) => at.get(id)! - a);
+        stages[name] = { p50: +percentile(d, 50).toFixed(1), p99: +percentile(d, 99).toFixed(1), seen: d.length } as { p50: number; p99: number };
+      }
       const result = {
         bench: 'e2e-step',
         mode,
@@ -331,9 +358,11 @@ async function main(): Promise<void> {
         submitP99Ms: +percentile(submitMs, 99).toFixed(1),
         p50OrderToFinalMs: +percentile(toFinal, 50).toFixed(1),
         p99OrderToFinalMs: +p99.toFixed(1),
+        stageAfterAcceptMs: stages,
         submitSeconds: +submitSeconds.toFixed(2),
         wallSeconds: +wallSeconds.toFixed(2),
         cpuPercentOfOneCore: cpu,
+        cpuMsPerOrder,
         sideTraffic: side_,
         errors: Object.fromEntries(errors),
         broken: !(p99 <= BREAK_P99_MS) || accepted < 0.9 * total || notFinal > 0,
