@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import {
   AmpoolClient,
@@ -192,6 +192,16 @@ async function main(): Promise<void> {
       ...(device ? { device } : {}),
     });
 
+    // What each process burns with no load at all (timers, polling), to read the steps against.
+    const idleBefore = sys.processes.map((p) => cpuTicks(p.pid));
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idleCpu = Object.fromEntries(sys.processes.map((p, i) => {
+      const b = idleBefore[i];
+      const a = cpuTicks(p.pid);
+      return [p.name, b === null || b === undefined || a === null ? null : Math.round(((a - b) / TICKS_PER_SECOND / 5) * 100)];
+    }));
+    log(`idle CPU (% of one core): ${JSON.stringify(idleCpu)}`);
+
     const steps: Record<string, unknown>[] = [];
     const best: Record<string, Record<string, unknown> | null> = {};
     for (const mode of MODES) {
@@ -227,7 +237,8 @@ async function main(): Promise<void> {
       };
       const errors = new Map<string, number>();
       const fail = (e: unknown) => {
-        const key = (e as { code?: string }).code ?? (e as Error).message?.slice(0, 60) ?? String(e);
+        const err = e as { code?: unknown; name?: string; message?: string };
+        const key = err.name === 'TimeoutError' ? 'CLIENT_TIMEOUT' : typeof err.code === 'string' ? err.code : (err.message?.slice(0, 60) ?? String(e));
         errors.set(key, (errors.get(key) ?? 0) + 1);
       };
 
@@ -361,6 +372,7 @@ async function main(): Promise<void> {
         stageAfterAcceptMs: stages,
         submitSeconds: +submitSeconds.toFixed(2),
         wallSeconds: +wallSeconds.toFixed(2),
+        loadAverage1m: +loadavg()[0]!.toFixed(1),
         cpuPercentOfOneCore: cpu,
         cpuMsPerOrder,
         sideTraffic: side_,
@@ -381,6 +393,8 @@ async function main(): Promise<void> {
       stepSeconds: STEP_SECONDS,
       breakP99Ms: BREAK_P99_MS,
       setupSeconds: +setupSeconds.toFixed(1),
+      idleCpuPercentOfOneCore: idleCpu,
+      loadAverage: loadavg().map((x) => +x.toFixed(1)),
       modes: Object.fromEntries(Object.entries(best).map(([m, r]) => [m, headline(r)])),
       bestMode: top?.mode ?? null,
       ordersPerSec: top?.ordersPerSec ?? 0,
