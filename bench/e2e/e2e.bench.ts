@@ -30,7 +30,7 @@ import { machine, percentile } from '../machine';
  * The whole system under stepped load, driven only through the public gateway as real clients
  * drive it (issue 10, "Load").
  *
- *   npm run bench:e2e -- --json [--participants 2000] [--steps 100,200,400,800,1600,3200]
+ *   npm run bench:e2e -- --json [--participants 2000] [--steps 25,50,100,200,400,800,1600,3200]
  *     [--step-seconds 10] [--modes single,batch] [--batch 50] [--profile DIR]
  *
  * Boots identity, energy-market, settlement, the three ledger validators, ride-market,
@@ -46,11 +46,17 @@ import { machine, percentile } from '../machine';
  * Latency is order accepted (the gateway's answer naming the trade) → the trade's
  * `evt.ledger.entry.committed.v1`, which validators publish only once a quorum has signed the
  * block holding it (timed on this process's own NATS connection). CPU per process is read
- * from /proc/<pid>/stat before and after each step (step and its drain).
+ * from /proc/<pid>/stat before and after each step (step and its drain), also as CPU ms per
+ * accepted order (steadier than percentages on a shared machine), with an idle baseline taken
+ * before the first step. `stageAfterAcceptMs` says where the time goes: when the market's
+ * `trade.executed`, the relay's ledger entry, settlement's `hold.placed` and finality arrive
+ * after the order's acceptance.
  *
  * A mode stops stepping once a step breaks: p99 order → final above `--break-p99-ms` (2000),
  * fewer than 90% of offered orders accepted, or trades not final within 60 s of the step's end.
- * One JSON line per step; the last line is the summary (best unbroken step per mode).
+ * One JSON line per step; the last line is the summary: per mode its best unbroken step (or,
+ * when even the first step broke, that step, with `withinLatencyLimit: false`), and the best
+ * mode's figures at the top level.
  *
  * `--profile DIR` starts every service with `node --cpu-prof` writing into DIR (through
  * AMPOOL_CPU_PROF_DIR, which the bootstrap's spawnApp honours).
@@ -62,7 +68,7 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const PARTICIPANTS = Number(opt('participants', '2000'));
-const STEPS = opt('steps', '100,200,400,800,1600,3200').split(',').map(Number);
+const STEPS = opt('steps', '25,50,100,200,400,800,1600,3200').split(',').map(Number);
 const STEP_SECONDS = Number(opt('step-seconds', '10'));
 const MODES = opt('modes', 'single,batch').split(',') as ('single' | 'batch')[];
 const BATCH = Number(opt('batch', '50'));
@@ -211,7 +217,11 @@ async function main(): Promise<void> {
         steps.push(r);
         if (!JSON_OUT) log(JSON.stringify(r));
         process.stdout.write(`${JSON.stringify(r)}\n`);
-        if (r.broken) break;
+        // Even the first step broke: it is still the mode's figure, marked as such.
+        if (r.broken) {
+          best[mode] ??= r;
+          break;
+        }
         best[mode] = r;
       }
     }
@@ -383,7 +393,7 @@ async function main(): Promise<void> {
     }
 
     const headline = (r: Record<string, unknown> | null | undefined) =>
-      r ? { offeredOrdersPerSec: r.offeredOrdersPerSec, ordersPerSec: r.ordersPerSec, tradesPerSec: r.tradesPerSec, p50OrderToFinalMs: r.p50OrderToFinalMs, p99OrderToFinalMs: r.p99OrderToFinalMs, cpuPercentOfOneCore: r.cpuPercentOfOneCore } : null;
+      r ? { offeredOrdersPerSec: r.offeredOrdersPerSec, withinLatencyLimit: !r.broken, ordersPerSec: r.ordersPerSec, tradesPerSec: r.tradesPerSec, p50OrderToFinalMs: r.p50OrderToFinalMs, p99OrderToFinalMs: r.p99OrderToFinalMs, cpuPercentOfOneCore: r.cpuPercentOfOneCore } : null;
     const top = Object.values(best).filter((r): r is Record<string, unknown> => r !== null).sort((a, b) => (b.ordersPerSec as number) - (a.ordersPerSec as number))[0];
     const summary = {
       bench: 'e2e',
@@ -397,6 +407,7 @@ async function main(): Promise<void> {
       loadAverage: loadavg().map((x) => +x.toFixed(1)),
       modes: Object.fromEntries(Object.entries(best).map(([m, r]) => [m, headline(r)])),
       bestMode: top?.mode ?? null,
+      withinLatencyLimit: top ? !top.broken : false,
       ordersPerSec: top?.ordersPerSec ?? 0,
       tradesPerSec: top?.tradesPerSec ?? 0,
       p50OrderToFinalMs: top?.p50OrderToFinalMs ?? null,
