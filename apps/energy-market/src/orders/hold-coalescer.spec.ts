@@ -55,7 +55,7 @@ describe('HoldCoalescer', () => {
 
   it('never puts more holds in one request than the contract allows, nor splits a caller', async () => {
     const s = gatedSettlement();
-    const c = new HoldCoalescer(s.send, 1, 3);
+    const c = new HoldCoalescer(s.send, 1, 3, 10);
     const blocker = c.place([hold(0)]);
     const waiting = [c.place([hold(1), hold(2)]), c.place([hold(3), hold(4)]), c.place([hold(5)])];
     await tick();
@@ -72,8 +72,22 @@ describe('HoldCoalescer', () => {
     await expect(c.place([hold(6), hold(7), hold(8), hold(9)])).rejects.toThrow(RangeError);
   });
 
+  it('sends a large call on its own at once, even while the shared requests are all outstanding', async () => {
+    const s = gatedSettlement();
+    const c = new HoldCoalescer(s.send, 1, 100, 3);
+    const small = c.place([hold(1)]);
+    const large = c.place([hold(2), hold(3), hold(4)]);
+    await tick();
+    expect(s.requests).toEqual([[hold(1)], [hold(2), hold(3), hold(4)]]);
+    s.gates[1]!.release();
+    expect(await large).toEqual(['held o2 for did:key:p', 'held o3 for did:key:p', 'held o4 for did:key:p']);
+    s.gates[0]!.release();
+    expect(await small).toEqual(['held o1 for did:key:p']);
+  });
+
   it('refuses a settlement answer with a different number of results', async () => {
-    const c = new HoldCoalescer(async (holds: HoldRequest[]) => holds.slice(1).map(() => 'held'), 2);
+    const c = new HoldCoalescer(async (holds: HoldRequest[]) => holds.slice(1).map(() => 'held'), 2, 100, 3);
     await expect(c.place([hold(1), hold(2)])).rejects.toThrow('different number');
+    await expect(c.place([hold(1), hold(2), hold(3)])).rejects.toThrow('different number');
   });
 });

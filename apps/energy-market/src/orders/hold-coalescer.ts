@@ -21,6 +21,7 @@ interface Waiting<R> {
  * `maxInFlight` are outstanding; holds arriving meanwhile wait and leave together in the
  * next one (up to the contract's maximum), so the commits per second stay few while each
  * caller still gets exactly its own results, in its own order, or its request's error.
+ * Large calls (batch submissions) are one transaction already and keep their own request.
  */
 export class HoldCoalescer<R> {
   private readonly waiting: Waiting<R>[] = [];
@@ -30,12 +31,20 @@ export class HoldCoalescer<R> {
     private readonly send: (holds: HoldRequest[]) => Promise<R[]>,
     private readonly maxInFlight = 2,
     private readonly maxPerRequest = MAX_ORDER_HOLDS_PER_REQUEST,
+    /** Calls with this many holds already share one transaction: they go out on their own, at once. */
+    private readonly ownRequestFrom = 64,
   ) {}
 
   /** The results for `holds` (at most `maxPerRequest`), in the same order. */
   place(holds: HoldRequest[]): Promise<R[]> {
     if (holds.length === 0) return Promise.resolve([]);
     if (holds.length > this.maxPerRequest) return Promise.reject(new RangeError(`at most ${this.maxPerRequest} holds per call`));
+    if (holds.length >= this.ownRequestFrom) {
+      return this.send(holds).then((results) => {
+        if (results.length !== holds.length) throw new Error('settlement answered a different number of holds than it was asked for');
+        return results;
+      });
+    }
     return new Promise<R[]>((resolve, reject) => {
       this.waiting.push({ holds, resolve, reject });
       this.flush();
