@@ -28,6 +28,8 @@ export interface BenchSystem {
   operator: Credentials;
   /** Each stateful service's own database login (the URL the service was started with). */
   databaseUrls: Partial<Record<StatefulApp, string>>;
+  /** Every process the system runs (services, each ledger validator, the gateway, nats-server), for CPU accounting. */
+  processes: { name: string; pid: number }[];
   stop(): Promise<void>;
 }
 
@@ -75,11 +77,18 @@ export async function startBenchSystem(
     });
     procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
     const port = await freePort();
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
+    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0'}));
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const client = new AmpoolClient(gatewayUrl);
     const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
-    return { client, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), stop };
+    const processes: { name: string; pid: number }[] = [];
+    for (const p of procs) {
+      const members = (p as { members?: ServiceProcess[] }).members;
+      if (members) members.forEach((m, i) => processes.push({ name: `${p.app}-${i + 1}`, pid: m.pid }));
+      else processes.push({ name: p.app, pid: p.pid });
+    }
+    if (nats.process.pid !== undefined) processes.push({ name: 'nats-server', pid: nats.process.pid });
+    return { client, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), processes, stop };
   } catch (error) {
     await stop();
     throw error;

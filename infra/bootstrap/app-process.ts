@@ -54,7 +54,11 @@ export function appEntry(app: AppName): string {
  * is kept (the last 200 kB) and, with `onOutput`, also passed on as it arrives.
  */
 export function spawnApp(app: AppName, env: Record<string, string>, onOutput?: (chunk: string) => void): ServiceProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', appEntry(app)], {
+  // AMPOOL_CPU_PROF_DIR (of the starting process) profiles every app it starts: node refuses
+  // --cpu-prof in NODE_OPTIONS, so it goes on the command line.
+  const profileDir = process.env.AMPOOL_CPU_PROF_DIR;
+  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, '--enable-source-maps', appEntry(app)], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

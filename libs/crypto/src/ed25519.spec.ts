@@ -354,6 +354,18 @@ describe('signEd25519, publicKeyFromSecret and generateKeyPair', () => {
   });
 });
 
+describe('signEd25519 with a key it has signed with before', () => {
+  it('signs as noble does when one array is signed with again, and again after its bytes change in place', () => {
+    const seed = generateKeyPair().secretKey;
+    const msg = new TextEncoder().encode('the same key, many entries');
+    for (let i = 0; i < 3; i++) expect(hex(signEd25519(seed, msg))).toBe(hex(ed25519.sign(msg, seed)));
+    // A parsed key is reused per array: a changed secret must not sign with the old one.
+    seed.set(generateKeyPair().secretKey);
+    expect(hex(signEd25519(seed, msg))).toBe(hex(ed25519.sign(msg, seed)));
+    expect(verifyEd25519(publicKeyFromSecret(seed), msg, signEd25519(seed, msg))).toBe(true);
+  });
+});
+
 describe('isValidEd25519PublicKey', () => {
   it('refuses every small-order point, in every encoding the ZIP 215 cases use', () => {
     const keys = new Set(loadZip215().map((c) => c.vk_bytes));

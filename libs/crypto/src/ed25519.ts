@@ -17,6 +17,7 @@
  * (bench/crypto/ed25519.bench.ts).
  */
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   randomBytes,
@@ -91,7 +92,27 @@ export function verifyEd25519Async(publicKey: Uint8Array, message: Uint8Array, s
  * `CryptoError('INVALID_KEY')` if the secret is not 32 bytes.
  */
 export function signEd25519(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
-  return toUint8Array(sign(null, message, privateKeyObject(secretKey)));
+  return toUint8Array(sign(null, message, signingKeyObject(secretKey)));
+}
+
+/**
+ * Parsed private keys by the array holding the secret. Building a `KeyObject` from a raw seed
+ * derives the public key (a scalar multiplication) and costs about ten signatures, and
+ * signers (a ledger relay signing every entry, a validator every block, a client every
+ * request) sign with the same key again and again. Keyed by the array itself, so no copy of
+ * a secret is kept and the entry goes when the array does; the SHA-256 of the bytes it was
+ * built from guards against an array whose contents were changed since.
+ */
+const signingKeys = new WeakMap<Uint8Array, { key: KeyObject; digest: string }>();
+
+function signingKeyObject(secretKey: Uint8Array): KeyObject {
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== ED25519_SECRET_KEY_BYTES) return privateKeyObject(secretKey);
+  const digest = createHash('sha256').update(secretKey).digest('base64');
+  const cached = signingKeys.get(secretKey);
+  if (cached !== undefined && cached.digest === digest) return cached.key;
+  const key = privateKeyObject(secretKey);
+  signingKeys.set(secretKey, { key, digest });
+  return key;
 }
 
 /** The 32-byte public key of a 32-byte secret key (seed); `CryptoError('INVALID_KEY')` otherwise. */

@@ -27,6 +27,7 @@ import { MarketEngine } from '../engine/market-engine.service';
 import { maxCostMicro, type CommandOutcome, type OrderState } from '../engine/market-state';
 import { TradesRepository } from '../trades/trades.repository';
 import { deviceLimitWh, type ReportedCharge } from './device-limit';
+import { HoldCoalescer, type HoldRequest } from './hold-coalescer';
 import { OrdersRepository, toOrderView, type OrderRow } from './orders.repository';
 
 /** One order's answer. */
@@ -80,7 +81,8 @@ const tradeView = (t: TradeFacts): TradeView => ({ ...t, status: 'matched', hold
  * the buyer's money — a buy is accepted only once settlement holds its most possible cost),
  * then hands them to the market's engine, which journals, matches and stores them. Batches
  * share every round trip: one participant check, one request per device, one hold request,
- * one journal append and one transaction per market.
+ * one journal append and one transaction per market; concurrent single orders share hold
+ * requests too (see {@link HoldCoalescer}).
  */
 @Injectable()
 export class OrdersService implements OnApplicationBootstrap {
@@ -93,6 +95,8 @@ export class OrdersService implements OnApplicationBootstrap {
   private readonly blocked = new Set<string>();
   /** Participants identity said were active, and when (a suspension lands in `blocked` at once). */
   private readonly active = new Map<string, number>();
+  /** Concurrent submissions share settlement round trips (and its transactions) for their holds. */
+  private readonly holds = new HoldCoalescer((holds: HoldRequest[]) => this.rpc.request(OrderHoldPlace, { holds }).then((r) => r.results));
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -345,7 +349,7 @@ export class OrdersService implements OnApplicationBootstrap {
     for (let i = 0; i < buys.length; i += MAX_ORDER_HOLDS_PER_REQUEST) {
       const chunk = buys.slice(i, i + MAX_ORDER_HOLDS_PER_REQUEST);
       try {
-        const { results: held } = await this.rpc.request(OrderHoldPlace, { holds: chunk.map((w) => ({ orderId: w.req.id, payer: participant, amountMicro: w.holdMicro })) });
+        const held = await this.holds.place(chunk.map((w) => ({ orderId: w.req.id, payer: participant, amountMicro: w.holdMicro })));
         held.forEach((h, j) => {
           if (h.status === 'held') return;
           const id = chunk[j]!.req.id;
