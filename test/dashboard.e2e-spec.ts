@@ -9,7 +9,8 @@ import { eventually, repoRoot, startTestSystem, type TestSystem } from '@ampool/
 /**
  * The operator dashboard in a real browser (Debian's Chromium driven by playwright-core)
  * against the whole running system: sign in, watch prices move as trades execute, suspend a
- * participant and see its next order refused, and keep a screenshot of what it looked like.
+ * participant and a device and see their next orders refused, and keep a screenshot of what it
+ * looked like.
  */
 describe('the operator dashboard in a browser', () => {
   let sys: TestSystem;
@@ -131,6 +132,19 @@ describe('the operator dashboard in a browser', () => {
       return r.status === 403 ? r : undefined;
     }, 10_000, 'the suspended buyer’s order to be refused');
     expect(refused.body.code).toBe('PARTICIPANT_NOT_ACTIVE');
+
+    // Suspend the seller's PV inverter from the devices table: its status changes, and its
+    // next sell is refused while the seller's battery still sells.
+    const deviceRow = page.locator(`[data-testid=devices] tr[data-did="${pv.did}"]`);
+    await deviceRow.locator('td', { hasText: '20.0 kW' }).waitFor();
+    await deviceRow.getByRole('button', { name: 'suspend' }).click();
+    await deviceRow.getByRole('button', { name: 'Confirm suspend' }).click();
+    await deviceRow.locator('.status', { hasText: 'suspended' }).waitFor();
+    expect(await deviceRow.getByRole('button', { name: 'reinstate' }).count()).toBe(1);
+    const fromPv = await api('POST', '/v1/energy/orders', { ...ask, id: uuidv7(), quantityWh: '100', limitPriceMicroPerKwh: '290000' }, seller);
+    expect([fromPv.status, fromPv.body.code]).toEqual([403, 'DEVICE_NOT_OWNED']);
+    const fromBattery = await api('POST', '/v1/energy/orders', { ...ask, id: uuidv7(), quantityWh: '100', limitPriceMicroPerKwh: '290000', device: battery.did }, seller);
+    expect(fromBattery.status).toBe(201);
 
     // A driver publishes a trip leaving within the hour and a rider books a seat: the ride
     // panel counts the confirmed booking, and the map draws the route.

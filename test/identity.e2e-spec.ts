@@ -8,7 +8,8 @@ import {
   type Credentials,
   type RegisteredParticipant,
 } from '@ampool/client';
-import { registrationStatement } from '@ampool/contracts';
+import { connect } from '@nats-io/transport-node';
+import { DeviceStatusChanged, registrationStatement } from '@ampool/contracts';
 import { signEd25519 } from '@ampool/crypto';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { signRequest } from '@ampool/http-signature';
@@ -155,6 +156,59 @@ describe('identity and security', () => {
       const revoked = await send('POST', `/v1/keys/${device.did}/revoke`, { reason: 'sold the battery' }, owner);
       expect(revoked.body).toEqual({ key: device.did, status: 'revoked' });
       await eventually(async () => ((await sys.client.send('GET', `/v1/devices/${device.did}`, undefined, signingWith(device.key))).body as { code?: string }).code === 'KEY_REVOKED', 5_000, 'the device key to be refused');
+    });
+
+    it('suspends and reinstates a device: audited, announced, its sells and signed requests refused meanwhile', async () => {
+      const nc = await connect(sys.natsAdmin);
+      const announced: { did: string; from: string; to: string; reason: string }[] = [];
+      nc.subscribe(DeviceStatusChanged.subject, { callback: (_e, msg) => void announced.push(DeviceStatusChanged.envelope.parse(msg.json()).data) });
+      try {
+        const p = await sys.participant();
+        const device = await registerDevice(sys.client, { did: p.did, key: p.key }, 'pv_inverter', { powerW: 40_000n, capacityWh: 0n, reserveWh: 0n });
+        devices.set(p.did, device.did);
+        expect((await sys.client.send('GET', `/v1/devices/${device.did}`, undefined, signingWith(device.key))).status).toBe(200); // now cached
+        expect((await send('POST', '/v1/energy/orders', sellOrder(p), p)).status).toBe(201);
+
+        expect((await send('POST', `/v1/devices/${device.did}/suspend`, {}, p)).body.code).toBe('FORBIDDEN');
+        const suspended = await send('POST', `/v1/devices/${device.did}/suspend`, { reason: 'inverter reports impossible output' }, operator);
+        expect([suspended.status, suspended.body.device.status]).toEqual([200, 'suspended']);
+        await eventually(async () => ((await sys.client.send('GET', `/v1/devices/${device.did}`, undefined, signingWith(device.key))).body as { code?: string }).code === 'DEVICE_SUSPENDED', 5_000, 'the device to be refused');
+        const refused = await send('POST', '/v1/energy/orders', sellOrder(p), p);
+        expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'DEVICE_NOT_OWNED' });
+        expect((await send('POST', `/v1/devices/${device.did}/suspend`, {}, operator)).body.code).toBe('INVALID_TRANSITION');
+        const listed = await send('GET', `/v1/devices?owner=${p.did}&status=suspended`, undefined, operator);
+        expect(listed.body).toMatchObject({ devices: [{ did: device.did, owner: p.did, type: 'pv_inverter', powerW: '40000', status: 'suspended' }], next: null });
+
+        expect((await send('POST', `/v1/devices/${device.did}/reinstate`, { reason: 'firmware fixed' }, operator)).body.device.status).toBe('active');
+        expect((await send('POST', `/v1/devices/${device.did}/reinstate`, {}, operator)).body.code).toBe('INVALID_TRANSITION');
+        await eventually(async () => (await sys.client.send('GET', `/v1/devices/${device.did}`, undefined, signingWith(device.key))).status === 200, 5_000, 'the device to be accepted again');
+        expect((await send('POST', '/v1/energy/orders', sellOrder(p), p)).status).toBe(201);
+
+        const audit = await query<{ action: string; details: string }>(sys.db.url, `SELECT action, details FROM identity.audit WHERE target = $1 ORDER BY seq`, [device.did]);
+        expect(audit.map((a) => ({ action: a.action, details: JSON.parse(a.details) }))).toEqual([
+          { action: 'device.suspend', details: { from: 'active', to: 'suspended', reason: 'inverter reports impossible output' } },
+          { action: 'device.reinstate', details: { from: 'suspended', to: 'active', reason: 'firmware fixed' } },
+        ]);
+        await eventually(async () => announced.filter((e) => e.did === device.did).length === 2, 5_000, 'both changes to be announced');
+        expect(announced.filter((e) => e.did === device.did).map((e) => [e.from, e.to])).toEqual([['active', 'suspended'], ['suspended', 'active']]);
+      } finally {
+        await nc.close();
+      }
+    });
+
+    it('keeps a revoked device revoked and knows no unknown device', async () => {
+      const owner = await sys.participant();
+      const device = await registerDevice(sys.client, { did: owner.did, key: owner.key }, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
+      await send('POST', `/v1/keys/${device.did}/revoke`, { reason: 'meter replaced' }, owner);
+      const before = await query<{ n: number }>(sys.db.url, `SELECT count(*)::int AS n FROM identity.audit`);
+      for (const action of ['suspend', 'reinstate']) {
+        const res = await send('POST', `/v1/devices/${device.did}/${action}`, {}, operator);
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'INVALID_TRANSITION' });
+      }
+      expect((await send('POST', `/v1/devices/${UNREGISTERED_DEVICE}/suspend`, {}, operator)).body.code).toBe('NOT_FOUND');
+      expect((await send('POST', `/v1/devices/${device.did}/promote`, {}, operator)).body.code).toBe('NOT_FOUND');
+      expect(await query(sys.db.url, `SELECT count(*)::int AS n FROM identity.audit`)).toEqual(before);
+      expect((await send('GET', `/v1/devices/${device.did}`, undefined, operator)).body.device.status).toBe('revoked');
     });
 
     it('refuses a device whose own key did not sign the binding', async () => {

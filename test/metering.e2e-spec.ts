@@ -1,7 +1,9 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { registerDevice, signingWith, uploadReadings, uploadTelegram, type UploadingDevice } from '@ampool/client';
-import { IntervalFinalized } from '@ampool/contracts';
-import { crc16Arc, isEuSummerTime, type MeterReading } from '@ampool/metering';
+import { randomUUID } from 'node:crypto';
+import { IntervalFinalized, ReadingsSubmit } from '@ampool/contracts';
+import { signEd25519 } from '@ampool/crypto';
+import { crc16Arc, isEuSummerTime, readingBatchSigningBytes, type MeterReading } from '@ampool/metering';
 import { eventually, query, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const MIN = 60_000;
@@ -134,6 +136,39 @@ describe('metering', () => {
     expect([spoof.status, (spoof.body as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
     const byOwner = await sys.client.send('POST', '/v1/metering/readings', { device: d.did, key: d.key.keyId, readings: [], signature: 'A'.repeat(86) }, signingWith(d.owner.key));
     expect((byOwner.body as { code: string }).code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a suspended device’s uploads at the gateway and at metering itself, and takes them again once reinstated', async () => {
+    const d = await meter();
+    const operator = await sys.operator();
+    const start = Math.floor((Date.now() - 2 * 3_600_000) / MIN) * MIN;
+    const first = series(start, 5, 10n);
+    expect(await uploadReadings(sys.client, d, first)).toMatchObject({ stored: 5 }); // identity's answers now cached in both
+    const submission = (readings: MeterReading[]) => ({
+      device: d.did,
+      key: d.key.keyId,
+      readings: readings.map((r) => ({ at: new Date(r.atMs).toISOString(), importWh: r.importWh.toString(), exportWh: r.exportWh.toString() })),
+      signature: Buffer.from(signEd25519(d.key.secretKey, readingBatchSigningBytes({ device: d.did, key: d.key.keyId, readings }))).toString('base64url'),
+    });
+    // Straight to metering over NATS, past the gateway: metering's own cache must have let go.
+    const direct = async (readings: MeterReading[]) => {
+      const msg = await nc.request(ReadingsSubmit.subject, JSON.stringify({ pattern: ReadingsSubmit.subject, data: submission(readings), id: randomUUID() }), { timeout: 5_000 });
+      return msg.json<{ err?: { code: string } | null; response?: { stored: number } }>();
+    };
+
+    expect((await sys.client.send('POST', `/v1/devices/${d.did}/suspend`, { reason: 'seal broken' }, operator)).status).toBe(200);
+    const later = series(start + 5 * MIN, 5, 10n, 1_000_050n);
+    // Probing with readings already stored adds nothing should the event not have arrived yet;
+    // well inside the cache's 30 s TTL, only the event can have dropped the device.
+    await eventually(async () => (await direct(first)).err?.code === 'DEVICE_SUSPENDED', 5_000, 'metering to refuse the suspended device');
+    expect((await direct(later)).err?.code).toBe('DEVICE_SUSPENDED');
+    const viaGateway = await sys.client.send('POST', '/v1/metering/readings', submission(later), signingWith(d.key));
+    expect([viaGateway.status, (viaGateway.body as { code: string }).code]).toEqual([403, 'DEVICE_SUSPENDED']);
+    expect(await query(sys.db.url, `SELECT count(*)::int AS n FROM metering.reading WHERE device = $1`, [d.did])).toEqual([{ n: 5 }]);
+
+    expect((await sys.client.send('POST', `/v1/devices/${d.did}/reinstate`, {}, operator)).status).toBe(200);
+    await eventually(async () => (await direct(later)).response?.stored === 5, 5_000, 'metering to take the reinstated device’s readings');
+    expect(await uploadReadings(sys.client, d, series(start + 10 * MIN, 5, 10n, 1_000_100n))).toMatchObject({ stored: 5 });
   });
 
   describe('DSMR P1 telegrams', () => {

@@ -29,6 +29,9 @@ import {
   DeviceGet,
   DeviceList,
   DeviceRegister,
+  DeviceReinstate,
+  DeviceStatusChanged,
+  DeviceSuspend,
   DURABLE_CONSUMERS,
   EntryGet,
   EntryProof,
@@ -134,7 +137,7 @@ interface UserNeeds {
 
 const GATEWAY_CALLS: RpcContract[] = [
   ChallengeCreate, ParticipantRegister, ParticipantGet, ParticipantList, ParticipantApprove, ParticipantSuspend, ParticipantReinstate, ParticipantRevoke,
-  DeviceRegister, DeviceGet, DeviceList, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
+  DeviceRegister, DeviceGet, DeviceList, DeviceSuspend, DeviceReinstate, KeyResolve, KeyRotate, KeyRevoke, OperatorLogin, SessionResolve, SessionEnd,
   DepositCreate, AccountGet, OrderSubmit, OrderGet, TradeGet, EntryGet, ReadingsSubmit, TelegramSubmit, IntervalList, AnomalyList,
   TripPublish, TripUpdate, TripCancel, TripGet, TripList, TripMap, RideSearch, BookingCreate, BookingApprove, BookingDecline, BookingCancel, BookingNoShow,
   BookingGet, BookingList,
@@ -152,7 +155,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     calls: GATEWAY_CALLS,
     serves: false,
     // Cache invalidation, and the events relayed to operators on the live stream.
-    listens: [...new Set([KeyRetired.subject, ParticipantStatusChanged.subject, ...LIVE_EVENTS.map((e) => e.subject)])],
+    listens: [...new Set([KeyRetired.subject, ParticipantStatusChanged.subject, DeviceStatusChanged.subject, ...LIVE_EVENTS.map((e) => e.subject)])],
     buckets: ['AUTH_NONCES'],
   },
   identity: { publishes: [STREAMS.identity], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
@@ -167,7 +170,7 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     submitsLedgerEntries: true,
   },
   rides: { publishes: [STREAMS.rides], calls: [BookingHoldPlace, BookingHoldRelease, TripLegJudge], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET] },
-  metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
+  metering: { publishes: [STREAMS.metering], calls: [KeyResolve, DeviceGet], serves: true, listens: [KeyRetired.subject, ParticipantStatusChanged.subject, DeviceStatusChanged.subject], buckets: [], readsBuckets: [CLOCK_BUCKET] },
   settlement: { publishes: [STREAMS.settlement], calls: [], serves: true, listens: [], buckets: [], readsBuckets: [CLOCK_BUCKET], submitsLedgerEntries: true },
   ledger: {
     publishes: [STREAMS.ledger, STREAMS.ledgerSubmit, STREAMS.ledgerVotes],

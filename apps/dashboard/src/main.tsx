@@ -11,6 +11,7 @@ import { HealthPanel } from './components/health-panel';
 import { Login, type Operator } from './components/login';
 import { DepthPanel, FlowsPanel } from './components/market-panels';
 import { LedgerPanel, MeteringPanel, SettlementPanel } from './components/money-panels';
+import { DevicesPanel } from './components/devices-panel';
 import { ParticipantsPanel } from './components/participants-panel';
 import { RidesPanel } from './components/rides-panel';
 
@@ -71,6 +72,7 @@ function Dashboard({ operator, onSignedOut }: { operator: Operator; onSignedOut:
         <MeteringPanel metering={s.metering} />
         <RidesPanel rides={s.rides} />
         <ParticipantsPanel changes={s.identity.changeCount} />
+        <DevicesPanel changes={s.identity.changeCount} />
       </div>
     </div>
   );

@@ -16,6 +16,7 @@ export * from './identity/participant-status.contract';
 export * from './identity/participant-registered.contract';
 export * from './identity/device';
 export * from './identity/device-register.contract';
+export * from './identity/device-status.contract';
 export * from './identity/key';
 export * from './identity/operator-session.contract';
 export * from './energy/order';

@@ -1,4 +1,4 @@
-import { formatEnergy, formatMoney, formatPrice, formatTime, shortDid } from './format';
+import { formatEnergy, formatMoney, formatPower, formatPrice, formatTime, shortDid } from './format';
 
 describe('dashboard formats', () => {
   it('formats µ-currency with bigint arithmetic, rounding half away from zero', () => {
@@ -14,6 +14,7 @@ describe('dashboard formats', () => {
   it('scales energy to Wh, kWh or MWh', () => {
     expect(formatEnergy('999')).toBe('999 Wh');
     expect(formatEnergy(12_449n)).toBe('12.4 kWh');
+    expect([formatPower('800'), formatPower(5_000n), formatPower(1_200_000n)]).toEqual(['800 W', '5.0 kW', '1.20 MW']);
     expect(formatEnergy(12_450n)).toBe('12.5 kWh');
     expect(formatEnergy(-3_204_999n)).toBe('−3.20 MWh');
   });

@@ -28,6 +28,11 @@ export function formatEnergy(wh: bigint | string): string {
   return `${sign}${scaled(abs, 1_000_000n, 2)} MWh`;
 }
 
+/** W → "800 W", "5.0 kW", "1.20 MW": the same steps as energy. */
+export function formatPower(w: bigint | string): string {
+  return formatEnergy(w).replace(/Wh$/, 'W');
+}
+
 /** µ-currency per kWh → "0.245 /kWh" (three decimals: tenths of a cent). */
 export function formatPrice(microPerKwh: bigint | string): string {
   return `${formatMoney(microPerKwh, 3)} /kWh`;

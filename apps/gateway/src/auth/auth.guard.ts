@@ -76,7 +76,8 @@ export class AuthGuard implements CanActivate {
         resolveKey: async (keyId) => {
           resolved = await this.identity.resolveKey(keyId);
           if (resolved.status !== 'active') throw new AppError(ErrorCode.KEY_REVOKED, `key ${keyId} is ${resolved.status}`);
-          if (resolved.subject.kind === 'device' && resolved.subject.status !== 'active') throw new AppError(ErrorCode.KEY_REVOKED, `device ${resolved.subject.did} is revoked`);
+          if (resolved.subject.kind === 'device' && resolved.subject.status === 'revoked') throw new AppError(ErrorCode.KEY_REVOKED, `device ${resolved.subject.did} is revoked`);
+          if (resolved.subject.kind === 'device' && resolved.subject.status === 'suspended') throw new AppError(ErrorCode.DEVICE_SUSPENDED, `device ${resolved.subject.did} is suspended`);
           return new Uint8Array(Buffer.from(resolved.publicKey, 'base64url'));
         },
         claimNonce: (keyId, nonce) => this.nonces.claim(keyId, nonce),

@@ -6,6 +6,8 @@ import {
   DeviceGet,
   DeviceList,
   DeviceRegister,
+  DeviceReinstate,
+  DeviceSuspend,
   KeyRevoke,
   KeyRotate,
   ParticipantApprove,
@@ -28,6 +30,7 @@ import { parseWith } from '../http/parse';
 const REASON_BODY = z.strictObject({ reason: text(500).default('') });
 
 const TRANSITIONS = { approve: ParticipantApprove, suspend: ParticipantSuspend, reinstate: ParticipantReinstate, revoke: ParticipantRevoke } as const;
+const DEVICE_TRANSITIONS = { suspend: DeviceSuspend, reinstate: DeviceReinstate } as const;
 
 /** Participants, devices and keys. */
 @Controller('v1')
@@ -80,7 +83,7 @@ export class ParticipantsController {
   @Access('participant', 'operator')
   devices(@Param('did') did: string, @Caller() caller: Principal) {
     const input = this.proxy.parse(DeviceList, { owner: did });
-    requireSelfOrOperator(caller, input.owner);
+    requireSelfOrOperator(caller, did);
     return this.proxy.ask(DeviceList, input).then((r) => this.proxy.encode(DeviceList, r));
   }
 
@@ -92,6 +95,24 @@ export class ParticipantsController {
     const input = this.proxy.parse(DeviceRegister, body);
     requireSelf(caller, input.owner, 'owner');
     return this.proxy.encode(DeviceRegister, await this.proxy.ask(DeviceRegister, input));
+  }
+
+  /** Every device, a page at a time, optionally one owner's or one status. */
+  @Get('devices')
+  @Access('operator')
+  listDevices(@Query() query: Record<string, string>) {
+    return this.proxy.forward(DeviceList, { ...query, limit: query.limit === undefined ? undefined : Number(query.limit) });
+  }
+
+  /** suspend | reinstate a device, by an operator, with an optional reason. */
+  @Post('devices/:did/:action')
+  @HttpCode(200)
+  @Access('operator')
+  deviceTransition(@Param('did') did: string, @Param('action') action: string, @Body() body: Record<string, unknown> | undefined, @Caller() caller: Principal) {
+    if (!Object.hasOwn(DEVICE_TRANSITIONS, action)) throw new AppError(ErrorCode.NOT_FOUND, 'no such route');
+    const contract = DEVICE_TRANSITIONS[action as keyof typeof DEVICE_TRANSITIONS];
+    const { reason } = parseWith(REASON_BODY, body ?? {});
+    return this.proxy.forward(contract, { reason, did, actor: actorOf(caller) });
   }
 
   @Get('devices/:did')

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { DeviceGet, DeviceList, DeviceRegister, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { DeviceGet, DeviceList, DeviceRegister, DeviceReinstate, DeviceSuspend, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 import { RpcHandler } from '@ampool/messaging';
 import { DevicesService } from './devices.service';
 
@@ -19,6 +19,17 @@ export class DevicesController {
 
   @RpcHandler(DeviceList)
   async list(input: RpcRequest<typeof DeviceList>): Promise<RpcResponse<typeof DeviceList>> {
-    return { devices: await this.devices.list(input.owner) };
+    const devices = await this.devices.list(input);
+    return { devices, next: devices.length === input.limit ? devices[devices.length - 1]!.did : null };
+  }
+
+  @RpcHandler(DeviceSuspend)
+  async suspend(input: RpcRequest<typeof DeviceSuspend>): Promise<RpcResponse<typeof DeviceSuspend>> {
+    return { device: await this.devices.transition('suspend', input) };
+  }
+
+  @RpcHandler(DeviceReinstate)
+  async reinstate(input: RpcRequest<typeof DeviceReinstate>): Promise<RpcResponse<typeof DeviceReinstate>> {
+    return { device: await this.devices.transition('reinstate', input) };
   }
 }

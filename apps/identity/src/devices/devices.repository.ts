@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeviceType, DeviceView } from '@ampool/contracts';
+import type { DeviceStatus, DeviceType, DeviceView } from '@ampool/contracts';
 import { PrismaClient, type Db, type Tx } from '@ampool/persistence';
 
 type Row = { did: string; owner: string; type: string; powerW: bigint; capacityWh: bigint; reserveWh: bigint; status: string; currentKey: string; createdAt: Date };
@@ -28,9 +28,29 @@ export class DevicesRepository {
     return r ? toView(r) : null;
   }
 
-  async listByOwner(owner: string): Promise<DeviceView[]> {
-    const rows = await this.prisma.device.findMany({ where: { owner }, orderBy: { createdAt: 'asc' }, take: 200 });
+  /** One page in did order, after `after`. */
+  async list(filter: { owner?: string; status?: DeviceStatus; after?: string; limit: number }): Promise<DeviceView[]> {
+    const rows = await this.prisma.device.findMany({
+      where: { owner: filter.owner, status: filter.status, did: filter.after ? { gt: filter.after } : undefined },
+      orderBy: { did: 'asc' },
+      take: filter.limit,
+    });
     return rows.map(toView);
+  }
+
+  /** Locks the device row for a status change. */
+  async lock(tx: Tx, did: string): Promise<DeviceView | null> {
+    const rows = await tx.$queryRawUnsafe<Row[]>(
+      `SELECT did, owner, type, power_w AS "powerW", capacity_wh AS "capacityWh", reserve_wh AS "reserveWh", status,
+              current_key AS "currentKey", created_at AS "createdAt"
+       FROM identity.device WHERE did = $1 FOR UPDATE`,
+      did,
+    );
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async setStatus(tx: Tx, did: string, status: DeviceStatus): Promise<DeviceView> {
+    return toView(await tx.device.update({ where: { did }, data: { status } }));
   }
 
   async countByOwner(tx: Tx, owner: string): Promise<number> {
@@ -52,12 +72,13 @@ export class DevicesRepository {
 
   /** Revokes every device of an owner; returns their dids. */
   async revokeAllOf(tx: Tx, owner: string): Promise<string[]> {
-    const rows = await tx.device.findMany({ where: { owner, status: 'active' }, select: { did: true } });
-    await tx.device.updateMany({ where: { owner, status: 'active' }, data: { status: 'revoked' } });
+    const live = { owner, status: { in: ['active', 'suspended'] } };
+    const rows = await tx.device.findMany({ where: live, select: { did: true } });
+    await tx.device.updateMany({ where: live, data: { status: 'revoked' } });
     return rows.map((r) => r.did);
   }
 
   async revoke(tx: Tx, did: string): Promise<void> {
-    await tx.device.updateMany({ where: { did, status: 'active' }, data: { status: 'revoked' } });
+    await tx.device.updateMany({ where: { did, status: { in: ['active', 'suspended'] } }, data: { status: 'revoked' } });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, DeviceRegistered, deviceBindingStatement, ErrorCode, type DeviceType, type DeviceView } from '@ampool/contracts';
+import { AppError, DeviceRegistered, DeviceStatusChanged, deviceBindingStatement, ErrorCode, type DeviceStatus, type DeviceType, type DeviceView } from '@ampool/contracts';
 import { outboxEvent, UnitOfWork } from '@ampool/messaging';
+import { AuditRepository } from '../audit/audit.repository';
 import { KeysRepository } from '../keys/keys.repository';
 import { checkedPublicKey, requireProof } from '../keys/public-key';
 import { ParticipantsRepository } from '../participants/participants.repository';
@@ -8,6 +9,14 @@ import { DevicesRepository } from './devices.repository';
 
 /** Devices a participant may bind to itself (a bound on rows per owner). */
 export const MAX_DEVICES_PER_OWNER = 50;
+
+type Transition = 'suspend' | 'reinstate';
+
+/** Which status each operator action may start from, and where it leads; revocation is final. */
+const TRANSITIONS: Record<Transition, { from: DeviceStatus; to: DeviceStatus }> = {
+  suspend: { from: 'active', to: 'suspended' },
+  reinstate: { from: 'suspended', to: 'active' },
+};
 
 interface RegisterInput {
   owner: string;
@@ -27,6 +36,7 @@ export class DevicesService {
     private readonly devices: DevicesRepository,
     private readonly keys: KeysRepository,
     private readonly participants: ParticipantsRepository,
+    private readonly audit: AuditRepository,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -78,7 +88,31 @@ export class DevicesService {
     return device;
   }
 
-  list(owner: string): Promise<DeviceView[]> {
-    return this.devices.listByOwner(owner);
+  list(filter: Parameters<DevicesRepository['list']>[0]): Promise<DeviceView[]> {
+    return this.devices.list(filter);
+  }
+
+  /**
+   * An operator suspends or reinstates a device; refused transitions change nothing. The
+   * event leaves through the outbox with the status change, so no cache keeps the old status
+   * past the commit for longer than the message takes to arrive.
+   */
+  async transition(action: Transition, input: { did: string; actor: string; reason: string }): Promise<DeviceView> {
+    const rule = TRANSITIONS[action];
+    return this.uow.run(async (tx, emit) => {
+      const current = await this.devices.lock(tx, input.did);
+      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `no device ${input.did}`);
+      if (current.status !== rule.from) throw new AppError(ErrorCode.INVALID_TRANSITION, `cannot ${action} a device that is ${current.status}`);
+      const updated = await this.devices.setStatus(tx, input.did, rule.to);
+      await this.audit.append(tx, { actor: input.actor, action: `device.${action}`, target: input.did, details: { from: current.status, to: rule.to, reason: input.reason } });
+      emit(
+        outboxEvent(
+          DeviceStatusChanged,
+          { did: input.did, owner: current.owner, from: current.status, to: rule.to, actor: input.actor, reason: input.reason, at: new Date() },
+          'identity',
+        ),
+      );
+      return updated;
+    });
   }
 }

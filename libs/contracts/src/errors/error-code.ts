@@ -101,6 +101,8 @@ export const ErrorCode = {
   DEVICE_NOT_OWNED: 'DEVICE_NOT_OWNED',
   /** The device cannot deliver this much in the interval (power × length, battery above reserve, minus what it already sells). */
   DEVICE_CANNOT_DELIVER: 'DEVICE_CANNOT_DELIVER',
+  /** The device is suspended by an operator: it signs, reports and sells nothing until reinstated. */
+  DEVICE_SUSPENDED: 'DEVICE_SUSPENDED',
   /** A fill-or-kill or minimum-fill order could not fill as asked; nothing traded. */
   ORDER_NOT_FILLABLE: 'ORDER_NOT_FILLABLE',
   /** The order is not open (filled, cancelled or expired), so it cannot be cancelled or replaced. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from '../contract';
 import { didKey, ed25519PublicKey, nonNegativeInt64, positiveInt64 } from '../wire/codecs';
-import { deviceType, deviceView } from './device';
+import { deviceStatus, deviceType, deviceView } from './device';
 import { ed25519Signature } from './participant-register.contract';
 
 /**
@@ -28,11 +28,19 @@ export const DeviceRegister = defineRpc(
 /** Reads one device. */
 export const DeviceGet = defineRpc('rpc.identity.device.get', z.strictObject({ did: didKey }), z.strictObject({ device: deviceView }));
 
-/** A participant's devices. */
+/**
+ * Devices in did order, a page at a time (`after` = last did seen): one owner's for the owner,
+ * or everyone's (optionally one owner's, one status) for operators.
+ */
 export const DeviceList = defineRpc(
   'rpc.identity.device.list',
-  z.strictObject({ owner: didKey }),
-  z.strictObject({ devices: z.array(deviceView).max(200) }),
+  z.strictObject({
+    owner: didKey.optional(),
+    status: deviceStatus.optional(),
+    after: didKey.optional(),
+    limit: z.number().int().min(1).max(200).default(200),
+  }),
+  z.strictObject({ devices: z.array(deviceView).max(200), next: didKey.nullable() }),
 );
 
 /** A device was registered. */

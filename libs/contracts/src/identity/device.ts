@@ -4,7 +4,9 @@ import { didKey, instant, nonNegativeInt64, positiveInt64 } from '../wire/codecs
 export const DEVICE_TYPES = ['meter', 'battery', 'pv_inverter', 'ev_charger', 'p1_gateway', 'vehicle'] as const;
 export const deviceType = z.enum(DEVICE_TYPES);
 export type DeviceType = z.output<typeof deviceType>;
-export const deviceStatus = z.enum(['active', 'revoked']);
+/** `suspended` is an operator's reversible hold; `revoked` is final. */
+export const deviceStatus = z.enum(['active', 'suspended', 'revoked']);
+export type DeviceStatus = z.output<typeof deviceStatus>;
 
 /**
  * The ratings markets rely on: the most power the device moves (W), and for storage its

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from '../contract';
 import { didKey, ed25519PublicKey, instant, text } from '../wire/codecs';
-import { deviceType } from './device';
+import { deviceStatus, deviceType } from './device';
 import { actor, participantRole, participantStatus } from './participant';
 import { ed25519Signature } from './participant-register.contract';
 
@@ -17,7 +17,7 @@ export const resolvedKey = z.strictObject({
   status: keyStatus,
   subject: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('participant'), did: didKey, role: participantRole, status: participantStatus }),
-    z.strictObject({ kind: z.literal('device'), did: didKey, type: deviceType, status: z.enum(['active', 'revoked']), owner: didKey, ownerStatus: participantStatus }),
+    z.strictObject({ kind: z.literal('device'), did: didKey, type: deviceType, status: deviceStatus, owner: didKey, ownerStatus: participantStatus }),
   ]),
 });
 export type ResolvedKey = z.output<typeof resolvedKey>;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { AppError, DeviceGet, ErrorCode, KeyResolve, KeyRetired, ParticipantStatusChanged, type DeviceView, type ResolvedKey } from '@ampool/contracts';
+import { AppError, DeviceGet, DeviceStatusChanged, ErrorCode, KeyResolve, KeyRetired, ParticipantStatusChanged, type DeviceView, type ResolvedKey } from '@ampool/contracts';
 import { NATS_CONNECTION } from '../nats-connection';
 import { RpcClient } from '../rpc/rpc-client';
 
@@ -10,7 +10,7 @@ const MAX_ENTRIES = 20_000;
 
 /**
  * What identity says about keys and devices, cached for a short while. Identity announces
- * every retired key and every participant status change; the cache drops the affected entries
+ * every retired key and every participant or device status change; the cache drops the affected entries
  * the moment those events arrive, so a revoked key is refused within the time a message takes
  * to travel, and the TTL is only the backstop if an event is missed. Used by every service
  * that checks signatures itself (the gateway, metering).
@@ -40,6 +40,13 @@ export class IdentityCache implements OnModuleInit, OnModuleDestroy {
       this.nc.subscribe(ParticipantStatusChanged.subject, {
         callback: (_e, msg) => {
           const parsed = ParticipantStatusChanged.envelope.safeParse(msg.json());
+          if (parsed.success) this.dropSubject(parsed.data.data.did);
+        },
+      }),
+      // A resolved key carries its device's status, so the device's keys go with its registration.
+      this.nc.subscribe(DeviceStatusChanged.subject, {
+        callback: (_e, msg) => {
+          const parsed = DeviceStatusChanged.envelope.safeParse(msg.json());
           if (parsed.success) this.dropSubject(parsed.data.data.did);
         },
       }),
@@ -89,6 +96,7 @@ export class IdentityCache implements OnModuleInit, OnModuleDestroy {
         dropped++;
       }
     }
+    this.devices.delete(did);
     for (const [deviceDid, e] of this.devices) if (e.value.owner === did) this.devices.delete(deviceDid);
     if (dropped > 0) this.logger.debug(`dropped ${dropped} cached key(s) of ${did}`);
   }
