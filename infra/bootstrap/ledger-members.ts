@@ -98,7 +98,7 @@ export interface ValidatorGroup extends ServiceProcess {
 export async function startValidators(
   members: LedgerMembers,
   baseEnv: Record<string, string>,
-  options: { onOutput?: (chunk: string) => void; probeCredentials?: { user: string; pass: string } } = {},
+  options: { onOutput?: (chunk: string) => void; probeCredentials?: { user: string; pass: string }; timeoutMs?: number } = {},
 ): Promise<ValidatorGroup> {
   const procs: ServiceProcess[] = [];
   const startOne = async (i: number) => {
@@ -107,7 +107,7 @@ export async function startValidators(
     // for on its own readiness subject.
     const p = spawnApp('ledger', env, options.onOutput);
     procs[i] = p;
-    await waitReady(p, LEDGER_VALIDATORS[i]!.name, env.NATS_URL!, options.probeCredentials);
+    await waitReady(p, LEDGER_VALIDATORS[i]!.name, env.NATS_URL!, options.probeCredentials, options.timeoutMs);
     return p;
   };
   await Promise.all(LEDGER_VALIDATORS.map((_, i) => startOne(i)));

@@ -32,6 +32,13 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 import { readTestEnv } from './test-env';
 import { NATS_USER_NAMES, startTestNats, type NatsUserName, type TestNats } from './test-nats';
 
+/**
+ * How long a test waits for a started process to become healthy. Generous: the suite runs
+ * several systems at once on two cores (the fault run among them), and a slow boot under that
+ * load is not a failure of the code under test.
+ */
+const BOOT_TIMEOUT_MS = 90_000;
+
 export const ALL_SERVICES: ServiceApp[] = ['identity', 'energy-market', 'settlement', 'ledger', 'metering', 'ride-market'];
 
 /** A whole running system for one test file, on its own database and NATS server. */
@@ -137,7 +144,7 @@ export async function startTestSystem(
             };
     const probeCredentials = { user: 'admin', pass: nats.passwords!.admin };
     if (app === 'ledger') await processes.get('ledger')?.stop();
-    const proc = app === 'ledger' ? await startValidators(ledgerMembers, env, { probeCredentials }) : await startApp(app, env, { probeCredentials });
+    const proc = app === 'ledger' ? await startValidators(ledgerMembers, env, { probeCredentials, timeoutMs: BOOT_TIMEOUT_MS }) : await startApp(app, env, { probeCredentials, timeoutMs: BOOT_TIMEOUT_MS });
     processes.set(app, proc);
     return proc;
   };
