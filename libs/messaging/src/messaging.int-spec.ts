@@ -113,6 +113,14 @@ describe('messaging over a real nats-server and PostgreSQL', () => {
       await expect(rpc.request(Double, { amount: big, mode: 'ok' })).resolves.toEqual({ doubled: big * 2n });
     });
 
+    it('answers the wire form with requestWire, still refusing a reply outside the contract (INTERNAL)', async () => {
+      const big = 2n ** 61n + 7n;
+      await expect(rpc.requestWire(Double, { amount: big, mode: 'ok' })).resolves.toEqual({ doubled: (big * 2n).toString() });
+      const OtherReply = defineRpc(Double.subject, Double.request, z.strictObject({ halved: int64 }));
+      await expect(rpc.requestWire(OtherReply, { amount: 1n, mode: 'ok' })).rejects.toMatchObject({ code: 'INTERNAL' });
+      await expect(rpc.requestWire(Double, { amount: 1n, mode: 'domain' })).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    });
+
     it('refuses a request outside the contract with VALIDATION_FAILED naming the field', async () => {
       const err = await rpc.request(DoubleUnchecked, { amount: 5, mode: 'ok' }).catch((e: AppError) => e);
       expect(err).toBeInstanceOf(AppError);

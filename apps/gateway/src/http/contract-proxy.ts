@@ -22,6 +22,11 @@ export class ContractProxy {
     return this.rpc.request(contract, input);
   }
 
+  /** Asks the owning service; the reply checked against the contract, in wire form, ready to send. */
+  askWire<C extends RpcContract>(contract: C, input: RpcRequest<C>): Promise<unknown> {
+    return this.rpc.requestWire(contract, input);
+  }
+
   /** The reply in wire form, ready to send. */
   encode<C extends RpcContract>(contract: C, reply: RpcResponse<C>): unknown {
     return contract.response.encode(reply);

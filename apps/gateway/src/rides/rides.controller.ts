@@ -88,7 +88,9 @@ export class RidesController {
   @Access('participant:rider')
   async search(@Body() body: unknown, @Caller() caller: Principal) {
     const input = this.proxy.parse(RideSearch, withSigner(body, { rider: did(caller) }));
-    return this.proxy.encode(RideSearch, await this.proxy.ask(RideSearch, input));
+    // Offers are passed on as ride-market encoded them (checked against the contract): a
+    // re-encode of every offer was the largest single item in the gateway's profile of a search.
+    return this.proxy.askWire(RideSearch, input);
   }
 
   @Post('bookings')

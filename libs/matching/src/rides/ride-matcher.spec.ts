@@ -296,6 +296,25 @@ describe('RideMatcher trips', () => {
     expect(offers(matcher, { pickup: north([48.87, 2.31], 100), dropoff: north([48.87, 2.39], 100) })).toHaveLength(1);
   });
 
+  it('indexes the same trip value again exactly as the first time after a removal (its route cells are reused)', () => {
+    const t = trip();
+    const matcher = matcherWith(t);
+    const runs = matcher.indexedRuns;
+    const first = offers(matcher);
+    for (let i = 0; i < 3; i++) {
+      expect(matcher.removeTrip('trip-1')).toEqual({ status: 'accepted' });
+      expect(matcher.indexedRuns).toBe(0);
+      expect(matcher.addTrip(t)).toEqual({ status: 'accepted' });
+    }
+    expect(matcher.indexedRuns).toBe(runs);
+    expect(offers(matcher)).toEqual(first);
+    expect(offers(matcherWith(t))).toEqual(first);
+    // Another trip on another route is indexed by its own cells, not the cached ones.
+    expect(matcher.removeTrip('trip-1')).toEqual({ status: 'accepted' });
+    expect(matcher.addTrip(trip({ route: [[48.87, 2.30], [48.87, 2.40]] }))).toEqual({ status: 'accepted' });
+    expect(offers(matcher)).toEqual([]);
+  });
+
   it('keeps bookings through an update of price and times, but refuses to change a booked route (ROUTE_LOCKED_BY_BOOKINGS) or seats below the booked (SEATS_BELOW_BOOKED)', () => {
     const matcher = matcherWith(trip());
     matcher.book({ tripId: 'trip-1', bookingId: 'b1', riderId: 'r-1', range: { fromM: 0, toM: 5_000 }, seats: 2, nowMs: NOW });

@@ -9,7 +9,7 @@ import { DEFAULT_ROAD_FACTOR } from './geo';
 import { MAX_INDEXED_TRIPS, MAX_RIDE_ID_LENGTH, MAX_ROAD_FACTOR, MIN_ROAD_FACTOR } from './ride-bounds';
 import { RideRejectCode, type RideRejected, rideRejected } from './ride-codes';
 import { type RideOffer, type RideRequest, checkRideRequest, compareOffers, driverReachM, evaluateTrip, maxDetourMs } from './ride-rules';
-import { ringGeometry, ringsFor, routeRuns, sampleSpacingM } from './route-cells';
+import { ringGeometry, ringsFor, routeRuns, sampleSpacingM, type RouteRun } from './route-cells';
 import { type BookSeatsResult, type ReleaseSeatsResult, type RouteRange, SeatInventory } from './seat-inventory';
 import { type Trip, timeAtPositionMs } from './trip';
 
@@ -128,6 +128,13 @@ export class RideMatcher {
   private stamps = new Uint32Array(1024);
   private minPickupPosM = new Float64Array(1024);
   private queryStamp = 0;
+  /**
+   * Route runs per polyline. A seat change re-reads a trip into the index (same version, same
+   * polyline object from the service's trip cache); recomputing its H3 cells each time was the
+   * largest cost of following bookings. The runs depend only on the polyline and the matcher's
+   * fixed resolution and spacing, so they are shared across re-indexings.
+   */
+  private readonly runsByRoute = new WeakMap<Trip['route'], readonly RouteRun[]>();
 
   /** Throws `MatchingError('INVALID_CONFIG')` on a bad config: it is read once at boot, where failing fast is right. */
   constructor(config: RideMatcherConfig = {}) {
@@ -364,7 +371,11 @@ export class RideMatcher {
     record.reachM = driverReachM(trip, this.roadFactor);
     this.countReach(record.reachM, 1);
     const slackMs = maxDetourMs(trip);
-    const runs = routeRuns(trip.route, this.h3Resolution, this.spacingM);
+    let runs = this.runsByRoute.get(trip.route);
+    if (!runs) {
+      runs = routeRuns(trip.route, this.h3Resolution, this.spacingM);
+      this.runsByRoute.set(trip.route, runs);
+    }
     record.entries = runs.map((run) => {
       const entry: CellEntry = {
         slot: record.slot,

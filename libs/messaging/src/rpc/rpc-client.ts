@@ -25,6 +25,22 @@ export class RpcClient {
   ) {}
 
   async request<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions = {}): Promise<RpcResponse<C>> {
+    return (await this.exchange(contract, input, options)).decoded;
+  }
+
+  /**
+   * Like `request`, but answers the reply in its wire form (decimal strings, ISO instants) for
+   * a caller that only passes it on, such as the gateway. The reply is still decoded with the
+   * contract and refused when it does not fit; what comes back is the callee's own encoding of
+   * it. Contract objects are strict, so a reply that decodes has no field the contract does
+   * not name, and re-encoding the decoded value (a second walk over every offer of a search)
+   * would only reproduce the callee's encoding.
+   */
+  async requestWire<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions = {}): Promise<unknown> {
+    return (await this.exchange(contract, input, options)).wire;
+  }
+
+  private async exchange<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions): Promise<{ decoded: RpcResponse<C>; wire: unknown }> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     // Input that does not fit the contract is refused here, before anything is sent.
     const encoded = contract.request.safeEncode(input);
@@ -45,7 +61,7 @@ export class RpcClient {
     if (!decoded.success) {
       throw new AppError(ErrorCode.INTERNAL, `${contract.subject} answered outside its contract`);
     }
-    return decoded.data as RpcResponse<C>;
+    return { decoded: decoded.data as RpcResponse<C>, wire: reply.response };
   }
 }
 
