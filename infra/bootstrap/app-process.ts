@@ -49,6 +49,17 @@ export function appEntry(app: AppName): string {
   return entry;
 }
 
+/** Apps this process started and that are still running: none may outlive it. */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+function reapOnExit(): void {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
 /**
  * Starts a built app as its own process (as production runs it) without waiting. Its output
  * is kept (the last 200 kB) and, with `onOutput`, also passed on as it arrives.
@@ -62,6 +73,9 @@ export function spawnApp(app: AppName, env: Record<string, string>, onOutput?: (
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  reapOnExit();
   let out = '';
   const append = (c: Buffer) => {
     const text = c.toString();

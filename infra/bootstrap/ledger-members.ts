@@ -110,7 +110,13 @@ export async function startValidators(
     await waitReady(p, LEDGER_VALIDATORS[i]!.name, env.NATS_URL!, options.probeCredentials, options.timeoutMs);
     return p;
   };
-  await Promise.all(LEDGER_VALIDATORS.map((_, i) => startOne(i)));
+  const started = await Promise.allSettled(LEDGER_VALIDATORS.map((_, i) => startOne(i)));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // One did not come up: the others must not outlive the caller that never gets the group.
+    await Promise.all(procs.map((p) => p?.stop()));
+    throw failed.reason;
+  }
   const group: ValidatorGroup = {
     app: 'ledger',
     get pid() {

@@ -208,7 +208,11 @@ export async function startTestSystem(
       }
     }
     await options.beforeApps?.(system.natsAdmin);
-    await Promise.all((options.services ?? ALL_SERVICES).map(start));
+    // Every start settles before a failure is raised, so no process that came up after a
+    // sibling failed is left running without the system knowing it.
+    const started = await Promise.allSettled((options.services ?? ALL_SERVICES).map(start));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (options.gateway ?? true) await start('gateway');
     // What services create themselves (the markets' journal, the gateway's nonce bucket).
     await replicateStreams();
