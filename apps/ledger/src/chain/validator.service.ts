@@ -436,12 +436,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
             const block = await this.store.block(height);
             if (!block) continue;
             const at = new Date(block.header.time);
-            const entries = (await this.store.entriesOfBlocks(height, height)).filter((e) => ANNOUNCED_TYPES.has(e.type) && e.subjectId);
+            const entries = await this.store.announceableEntries(height, [...ANNOUNCED_TYPES]);
             await Promise.all(
               entries.map((e) => {
                 const row = outboxEvent(
                   EntryCommitted,
-                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as EventData<typeof EntryCommitted>['type'], subjectId: e.subjectId!, payloadHash: e.payloadHash, committedAt: at },
+                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as EventData<typeof EntryCommitted>['type'], subjectId: e.subjectId, payloadHash: e.payloadHash, committedAt: at },
                   'ledger',
                   { id: derivedUuidV7(e.id, 'committed'), occurredAt: at },
                 );
