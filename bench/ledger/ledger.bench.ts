@@ -77,6 +77,9 @@ async function main(): Promise<void> {
       }
     })();
     const pool = new Pool({ connectionString: dbUrl, max: 2 });
+    // PostgreSQL is shared with other work on this machine: an idle connection it terminates
+    // must not end the bench (the next query opens a new one), as it must not end a validator.
+    pool.on('error', () => undefined);
     const finalSize = async () => {
       const sizes = await Promise.all(['ledger_v1', 'ledger_v2', 'ledger_v3'].map(async (s) => Number((await pool.query(`SELECT coalesce(max(b.log_size), 0) AS n FROM ${s}.block b JOIN ${s}.finality f USING (height)`)).rows[0].n)));
       return Math.max(...sizes);
