@@ -1,8 +1,10 @@
 import { CompactMerkleRange, hex, leafHash, rootHash, type SubtreeNode } from '@ampool/crypto';
 import { headerHash, headerJson, type BlockHeader } from './block';
-import { checkEntry, entryBytes, entryJson, type RefusalCode, type SignatureCheck, type SignedEntry } from './entry';
+import { checkEntry, entryJson, type RefusalCode, type SignatureCheck, type SignedEntry } from './entry';
 import { membershipChangePayload } from './entry-schemas';
 import { isMembershipChangeApproved, MembershipView, type Genesis, type Membership } from './genesis';
+
+const utf8 = new TextEncoder();
 
 /** One message of the submit stream, as JetStream delivered it. */
 export interface StreamMessage {
@@ -146,8 +148,9 @@ export class ChainEngine {
         return { blocks, refusal: { streamSeq: msg.seq, entryId: entry.id, code: 'MEMBERSHIP_NOT_APPROVED', detail: 'not approved by a quorum of the current validators' } };
       }
     }
+    // The leaf data is the canonical JSON: computed once, then hashed as its UTF-8 bytes.
     const json = entryJson(entry);
-    const leaf = leafHash(entryBytes(entry));
+    const leaf = leafHash(utf8.encode(json));
     const logIndex = this.log.size;
     this.openSubtrees.push(...this.log.append(leaf));
     if (this.open.length === 0) this.openFirstMs = msg.timestampMs;

@@ -34,5 +34,9 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     timeout: 5_000,
+    // Otherwise every request (each JetStream publish awaiting its ack) builds two Error
+    // objects up front only to carry a stack should it fail: measured at about a tenth of a
+    // ledger validator's CPU time under load. A failed request still names its cause.
+    noAsyncTraces: true,
   });
 }

@@ -43,11 +43,14 @@ export class ChainStore {
       const h = block.header;
       await c.query(`INSERT INTO ${this.s}."block" (height, header_json, header_hash, stream_seq, log_size) VALUES ($1, $2, $3, $4, $5)`, [h.height, block.json, block.hash, h.streamSeq, h.logSize]);
       if (block.entries.length > 0) {
-        const es = block.entries;
+        // The rows go as one JSON document: node-postgres escapes every element of a text[]
+        // parameter in JavaScript, and the entries' JSON is quotes and backslashes throughout
+        // (a measurable share of a validator's CPU time); JSON.stringify does it natively.
+        const rows = block.entries.map((e) => ({ i: e.logIndex, id: e.entry.id, t: e.entry.type, sid: e.subjectId, sub: e.entry.submitter, ph: e.entry.payloadHash, js: e.json, ss: e.streamSeq }));
         await c.query(
           `INSERT INTO ${this.s}."entry" (log_index, id, type, subject_id, submitter, payload_hash, entry_json, height, stream_seq)
-           SELECT i, id, t, sid, sub, ph, js, $8, ss FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::bigint[]) AS u(i, id, t, sid, sub, ph, js, ss)`,
-          [es.map((e) => e.logIndex), es.map((e) => e.entry.id), es.map((e) => e.entry.type), es.map((e) => e.subjectId), es.map((e) => e.entry.submitter), es.map((e) => e.entry.payloadHash), es.map((e) => e.json), h.height, es.map((e) => e.streamSeq)],
+           SELECT i, id, t, sid, sub, ph, js, $2::bigint, ss FROM json_to_recordset($1::json) AS u(i bigint, id uuid, t text, sid text, sub text, ph text, js text, ss bigint)`,
+          [JSON.stringify(rows), h.height],
         );
       }
       if (block.subtrees.length > 0) await this.insertSubtrees(c, block.subtrees);
@@ -139,6 +142,18 @@ export class ChainStore {
       subjectId: row.subject_id,
       payloadHash: row.payload_hash,
     }));
+  }
+
+  /**
+   * What a finality announcement needs of a block's entries of the given types, in log order:
+   * without the entries' JSON, which is most of a row and which announcing does not read.
+   */
+  async announceableEntries(height: number, types: string[]): Promise<{ logIndex: number; id: string; type: string; subjectId: string; payloadHash: string }[]> {
+    const r = await this.pool.query<{ log_index: string; id: string; type: string; subject_id: string; payload_hash: string }>(
+      `SELECT log_index, id::text AS id, type, subject_id, payload_hash FROM ${this.s}."entry" WHERE height = $1 AND type = ANY($2::text[]) AND subject_id IS NOT NULL AND subject_id <> '' ORDER BY log_index LIMIT ${MAX_ROWS * 10}`,
+      [height, types],
+    );
+    return r.rows.map((row) => ({ logIndex: Number(row.log_index), id: row.id, type: row.type, subjectId: row.subject_id, payloadHash: row.payload_hash }));
   }
 
   async entryById(id: string): Promise<{ logIndex: number; id: string; type: string; json: string; height: number; subjectId: string | null; submitter: string; payloadHash: string } | null> {

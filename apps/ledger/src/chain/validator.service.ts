@@ -41,8 +41,17 @@ const STORE_QUEUE_MAX = 4;
 
 const decoder = new TextDecoder();
 
-function verdictKey(key: Uint8Array, message: Uint8Array, signature: Uint8Array): string {
-  return `${Buffer.from(key).toString('base64')}|${Buffer.from(signature).toString('base64')}|${Buffer.from(message).toString('base64')}`;
+/** Signature verdicts computed ahead, found by the signature and matched on key and message. */
+type Verdicts = Map<string, { key: Uint8Array; message: Uint8Array; ok: boolean }[]>;
+
+function verdictSlot(signature: Uint8Array): string {
+  // Keyed by the 64 signature bytes alone: encoding the whole signed message into the key
+  // twice per entry cost more than the byte comparisons that now confirm a match.
+  return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+}
+
+function verdictOf(verdicts: Verdicts, key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean | undefined {
+  return verdicts.get(verdictSlot(signature))?.find((v) => bytesEqual(v.key, key) && bytesEqual(v.message, message))?.ok;
 }
 
 /**
@@ -274,7 +283,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     const inFlight = new Set(this.storingIds);
     const [stored, verdicts] = await Promise.all([this.store.recordedIds(ids), this.verifyAhead(msgs)]);
     const isRecorded = (id: string) => stored.has(id) || inFlight.has(id);
-    const verify = (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => verdicts.get(verdictKey(key, message, signature)) ?? verifyEd25519(key, message, signature);
+    const verify = (key: Uint8Array, message: Uint8Array, signature: Uint8Array) => verdictOf(verdicts, key, message, signature) ?? verifyEd25519(key, message, signature);
     const refusals: Refusal[] = [];
     for (const m of msgs) {
       const msg: StreamMessage = { seq: m.seq, timestampMs: Number(m.timestampNanos / 1_000_000n), subject: m.subject, data: m.data };
@@ -321,8 +330,8 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
    * instead of verifying one by one on the event loop. Anything not prepared here (a
    * malformed entry, a key a membership change brings) is verified in line as before.
    */
-  private async verifyAhead(msgs: JsMsg[]): Promise<Map<string, boolean>> {
-    const verdicts = new Map<string, boolean>();
+  private async verifyAhead(msgs: JsMsg[]): Promise<Verdicts> {
+    const verdicts: Verdicts = new Map();
     const membership = this.engine.currentMembership;
     const jobs: Promise<void>[] = [];
     for (const m of msgs) {
@@ -339,7 +348,14 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
       if (!key) continue;
       const message = entrySigningMessage(this.genesis.chainId, { id: e.id, type: e.type as EntryTypeName, payloadHash: e.payloadHash, submitter: e.submitter });
       const signature = fromHex(e.signature);
-      jobs.push(verifyEd25519Async(key, message, signature).then((ok) => void verdicts.set(verdictKey(key, message, signature), ok)));
+      jobs.push(
+        verifyEd25519Async(key, message, signature).then((ok) => {
+          const slot = verdictSlot(signature);
+          const list = verdicts.get(slot);
+          if (list) list.push({ key, message, ok });
+          else verdicts.set(slot, [{ key, message, ok }]);
+        }),
+      );
     }
     await Promise.all(jobs);
     return verdicts;
@@ -420,12 +436,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
             const block = await this.store.block(height);
             if (!block) continue;
             const at = new Date(block.header.time);
-            const entries = (await this.store.entriesOfBlocks(height, height)).filter((e) => ANNOUNCED_TYPES.has(e.type) && e.subjectId);
+            const entries = await this.store.announceableEntries(height, [...ANNOUNCED_TYPES]);
             await Promise.all(
               entries.map((e) => {
                 const row = outboxEvent(
                   EntryCommitted,
-                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as EventData<typeof EntryCommitted>['type'], subjectId: e.subjectId!, payloadHash: e.payloadHash, committedAt: at },
+                  { entryId: e.id, sequence: BigInt(e.logIndex), type: e.type as EventData<typeof EntryCommitted>['type'], subjectId: e.subjectId, payloadHash: e.payloadHash, committedAt: at },
                   'ledger',
                   { id: derivedUuidV7(e.id, 'committed'), occurredAt: at },
                 );
