@@ -21,6 +21,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { CLOCK_BUCKET, ENERGY_JOURNAL_STREAM, STREAMS } from '@ampool/contracts';
 import { publishClockSetting } from '@ampool/messaging';
 import { applyMigrations, createDatabase, databaseExists, databaseNameOf, databaseUrlFor, dropDatabase } from '@ampool/persistence';
+import { alignedStart, liveStartMs } from './sim-start';
 
 /**
  * `npm run demo`: brings up PostgreSQL and NATS (reused or started), migrates the `ampool`
@@ -103,7 +104,9 @@ async function main(): Promise<void> {
   // Simulated time: every service follows the clock the simulator writes (the single-trade
   // scenario runs on the machine's clock). Time stands at the start until the population is in.
   const simulated = !once;
-  const simStartMs = headless ? Math.floor(Date.now() / 86_400_000) * 86_400_000 : Math.floor(Date.now() / 900_000) * 900_000;
+  const startOption = option('start');
+  if (startOption !== undefined && Number.isNaN(alignedStart(startOption))) throw new BootstrapError(`--start ${startOption} is not a time (use ISO 8601, e.g. 2026-11-20T07:30:00Z)`);
+  const simStartMs = startOption !== undefined ? alignedStart(startOption) : headless ? Math.floor(Date.now() / 86_400_000) * 86_400_000 : liveStartMs(Date.now());
   if (simulated) await writeClock(environment.nats.url, { simAtMs: simStartMs, realAtMs: Date.now(), rate: 0 });
   const env = { DATABASE_URL: databaseUrl, NATS_URL: environment.nats.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', CLOCK: simulated ? 'shared' : 'system' };
   // A fresh operator password every run: identity resets the bootstrap account to it.
@@ -253,3 +256,4 @@ main().catch((error: unknown) => {
   else process.stderr.write(`\ndemo failed: ${(error as Error)?.stack ?? String(error)}\n\n`);
   process.exit(1);
 });
+
