@@ -111,7 +111,16 @@ export function spawnApp(app: AppName, env: Record<string, string>, onOutput?: (
 export async function startApp(
   app: AppName,
   env: Record<string, string>,
-  options: { timeoutMs?: number; onOutput?: (chunk: string) => void; probeCredentials?: { user: string; pass: string } } = {},
+  options: {
+    timeoutMs?: number;
+    onOutput?: (chunk: string) => void;
+    probeCredentials?: { user: string; pass: string };
+    /**
+     * Healthy only when this process itself answers (its INSTANCE_ID): with several instances
+     * in one queue group, any running one could answer the health check otherwise.
+     */
+    instanceId?: string;
+  } = {},
 ): Promise<ServiceProcess> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const proc = spawnApp(app, env, options.onOutput);
@@ -120,14 +129,14 @@ export async function startApp(
   void proc.exited.then((c) => (exitCode = c));
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode} while starting:\n${proc.output()}`);
-    if (await isHealthy(app, env, options.probeCredentials)) return proc;
+    if (await isHealthy(app, env, options.probeCredentials, options.instanceId)) return proc;
     await new Promise((r) => setTimeout(r, 150));
   }
   await proc.kill();
   throw new Error(`${app} did not become healthy within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-async function isHealthy(app: AppName, env: Record<string, string>, credentials?: { user: string; pass: string }): Promise<boolean> {
+async function isHealthy(app: AppName, env: Record<string, string>, credentials?: { user: string; pass: string }, instanceId?: string): Promise<boolean> {
   if (app === 'gateway') {
     try {
       const res = await fetch(`http://127.0.0.1:${env.PORT}/health`, { signal: AbortSignal.timeout(2_000) });
@@ -140,7 +149,7 @@ async function isHealthy(app: AppName, env: Record<string, string>, credentials?
   try {
     nc = await connect({ servers: env.NATS_URL!.split(','), timeout: 2_000, maxReconnectAttempts: 0, ...(credentials ?? {}) });
     const report = await new RpcClient(nc, 2_000).request(Health[APP_SERVICE[app]], {});
-    return report.status === 'up';
+    return report.status === 'up' && (instanceId === undefined || report.instance === instanceId);
   } catch {
     return false;
   } finally {

@@ -70,6 +70,14 @@ export interface TestSystem {
   validators(): ValidatorGroup;
   /** Starts (or restarts) one app and waits until it is healthy; `ledger` is the three validators. */
   start(app: AppName): Promise<ServiceProcess>;
+  /**
+   * Starts one more instance of a service beside the running one (same environment, its own
+   * INSTANCE_ID) and waits until that instance itself answers its health check. Stopped with
+   * the system.
+   */
+  startInstance(app: Exclude<ServiceApp, 'ledger' | 'simulator'>, instanceId?: string): Promise<ServiceProcess>;
+  /** The extra instances started with `startInstance` or `instances`, by app. */
+  extraInstances: Map<ServiceApp, ServiceProcess[]>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +103,8 @@ export async function startTestSystem(
      * replicated R3, so any one node can die.
      */
     natsCluster?: boolean;
+    /** How many instances of a service to run (default 1); the extra ones are in `extraInstances`. */
+    instances?: Partial<Record<Exclude<ServiceApp, 'ledger' | 'simulator'>, number>>;
   } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase();
@@ -126,26 +136,36 @@ export async function startTestSystem(
     const setting = nc ? await readClockSetting(nc).finally(() => nc.close()) : undefined;
     return setting ? simulatedNow(setting, Date.now()) : Date.now();
   };
+  const extraInstances = new Map<ServiceApp, ServiceProcess[]>();
+  const envFor = (app: AppName): Record<string, string> =>
+    app === 'gateway'
+      ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...natsUser('gateway'), ...(options.gatewayEnv ?? {}) }
+      : app === 'simulator'
+        ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', SCENARIO: 'none', ...natsUser('simulator') }
+        : {
+            ...serviceEnv,
+            ...natsUser(APP_SERVICE[app]),
+            DATABASE_URL: databaseUrlFor(app),
+            // Services sign their own ledger entries when the validators run in this system.
+            ...((options.services ?? ALL_SERVICES).includes('ledger') ? ledgerSubmitterEnv(ledgerMembers, app) : {}),
+            ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
+            ...(options.serviceEnvOverrides?.[app] ?? {}),
+          };
+  const probeCredentials = { user: 'admin', pass: nats.passwords!.admin };
   const start = async (app: AppName) => {
     if (app === 'settlement') ranSettlement = true;
-    const env: Record<string, string> =
-      app === 'gateway'
-        ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0', ...natsUser('gateway'), ...(options.gatewayEnv ?? {}) }
-        : app === 'simulator'
-          ? { NATS_URL: nats.url, LOG_LEVEL: 'warn', SCENARIO: 'none', ...natsUser('simulator') }
-          : {
-              ...serviceEnv,
-              ...natsUser(APP_SERVICE[app]),
-              DATABASE_URL: databaseUrlFor(app),
-              // Services sign their own ledger entries when the validators run in this system.
-              ...((options.services ?? ALL_SERVICES).includes('ledger') ? ledgerSubmitterEnv(ledgerMembers, app) : {}),
-              ...(app === 'identity' ? { BOOTSTRAP_OPERATOR_EMAIL: operatorAccount.email, BOOTSTRAP_OPERATOR_PASSWORD: operatorAccount.password } : {}),
-              ...(options.serviceEnvOverrides?.[app] ?? {}),
-            };
-    const probeCredentials = { user: 'admin', pass: nats.passwords!.admin };
+    const env = envFor(app);
     if (app === 'ledger') await processes.get('ledger')?.stop();
     const proc = app === 'ledger' ? await startValidators(ledgerMembers, env, { probeCredentials, timeoutMs: BOOT_TIMEOUT_MS }) : await startApp(app, env, { probeCredentials, timeoutMs: BOOT_TIMEOUT_MS });
     processes.set(app, proc);
+    return proc;
+  };
+  const startInstance = async (app: Exclude<ServiceApp, 'ledger' | 'simulator'>, instanceId?: string) => {
+    const list = extraInstances.get(app) ?? [];
+    extraInstances.set(app, list);
+    const id = instanceId ?? `${app}-${list.length + 2}-${randomBytes(3).toString('hex')}`;
+    const proc = await startApp(app, { ...envFor(app), INSTANCE_ID: id }, { probeCredentials, timeoutMs: BOOT_TIMEOUT_MS, instanceId: id });
+    list.push(proc);
     return proc;
   };
   const client = new AmpoolClient(`http://127.0.0.1:${port}`);
@@ -184,9 +204,11 @@ export async function startTestSystem(
       return group as ValidatorGroup;
     },
     start,
+    startInstance,
+    extraInstances,
     stop: async () => {
       const nowMs = ranSettlement ? await businessNow() : Date.now();
-      await Promise.all([...processes.values()].map((p) => p.stop()));
+      await Promise.all([...processes.values(), ...[...extraInstances.values()].flat()].map((p) => p.stop()));
       const books = ranSettlement ? checkBooks(db.url, nowMs) : undefined;
       await nats.stop();
       await db.drop();
@@ -213,6 +235,9 @@ export async function startTestSystem(
     const started = await Promise.allSettled((options.services ?? ALL_SERVICES).map(start));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    for (const [app, count] of Object.entries(options.instances ?? {}) as [Exclude<ServiceApp, 'ledger' | 'simulator'>, number][]) {
+      for (let i = 1; i < count; i++) await startInstance(app);
+    }
     if (options.gateway ?? true) await start('gateway');
     // What services create themselves (the markets' journal, the gateway's nonce bucket).
     await replicateStreams();
