@@ -17,3 +17,4 @@ export * from './health/health.controller';
 export * from './service-module';
 export * from './identity/identity-cache.service';
 export * from './clock/clock.module';
+export * from './leases/lease-bucket';
