@@ -67,6 +67,8 @@ import {
   AreaConfigure,
   AreaList,
   ENERGY_JOURNAL_STREAM,
+  ENERGY_AREA_SUBJECT_PREFIX,
+  ENERGY_LEASE_BUCKET,
   MarketDepth,
   MarketFlows,
   MarketStats,
@@ -133,6 +135,8 @@ interface UserNeeds {
    * subject only: the stream, its ticks and its configuration stay the validators'.
    */
   submitsLedgerEntries?: true;
+  /** Subjects of its own service it sends requests to: instances passing requests on to one another. */
+  forwards?: string[];
 }
 
 const GATEWAY_CALLS: RpcContract[] = [
@@ -164,8 +168,11 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     calls: [ParticipantGet, DeviceGet, OrderHoldPlace, OrderHoldRelease, BatteryStateGet],
     serves: true,
     listens: [],
-    buckets: [],
-    readsBuckets: [CLOCK_BUCKET],
+    // Area leases: written with create/update, and listed (keys) with an ordered consumer.
+    buckets: [ENERGY_LEASE_BUCKET],
+    readsBuckets: [CLOCK_BUCKET, ENERGY_LEASE_BUCKET],
+    // Requests passed on to the instance that writes an area.
+    forwards: [`${ENERGY_AREA_SUBJECT_PREFIX}.*`],
     journals: [ENERGY_JOURNAL_STREAM],
     submitsLedgerEntries: true,
   },
@@ -213,6 +220,7 @@ export function permissionsOf(user: NatsUser): Permissions {
     ...(needs.serves ? [`rpc.${user}.health`] : []),
     ...needs.calls.map((c) => c.subject),
     ...(needs.submitsLedgerEntries ? [SUBMIT_SUBJECT] : []),
+    ...(needs.forwards ?? []),
     ...needs.buckets.flatMap((b) => [`$KV.${b}.>`, `$JS.API.DIRECT.GET.KV_${b}.>`, `$JS.API.STREAM.MSG.GET.KV_${b}`]),
     // Read and watch only: look up the bucket, get a key, and run an ordered consumer on it.
     ...(needs.readsBuckets ?? []).flatMap((b) => [

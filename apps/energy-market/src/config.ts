@@ -11,6 +11,13 @@ export const energyMarketConfig = z.object({
   SNAPSHOT_EVERY_BATCHES: intFromEnv(1, 100_000, 50),
   /** How often gate closures and closing calls are checked, in ms. */
   ENGINE_TICK_MS: intFromEnv(50, 60_000, 500),
+  /**
+   * An area lease not renewed for this long expires (ms): after its writer dies, an area waits
+   * at most this long (plus one renewal round) for another instance to take it over.
+   */
+  AREA_LEASE_TTL_MS: intFromEnv(1_000, 600_000, 5_000),
+  /** How often area leases are renewed and free areas looked for (ms); well under the TTL. */
+  AREA_LEASE_RENEW_MS: intFromEnv(100, 60_000, 1_000),
   /** How often standing policies are evaluated into orders, in ms. */
   POLICY_EVAL_MS: intFromEnv(100, 3_600_000, 5_000),
 });

@@ -8,6 +8,8 @@ import type { EnergyMarketConfig } from './config';
 import { Journal } from './engine/journal';
 import { ENGINE_OPTIONS, MarketEngine } from './engine/market-engine.service';
 import { MarketStore } from './engine/market-store.repository';
+import { AreaLeases, LEASE_OPTIONS } from './leases/area-leases.service';
+import { AreaRouter } from './leases/area-router.service';
 import { MarketReadController } from './markets/market-read.controller';
 import { OrderActionsService } from './orders/order-actions.service';
 import { OrdersController } from './orders/orders.controller';
@@ -23,7 +25,8 @@ import { TradesRepository } from './trades/trades.repository';
 /**
  * Markets per (area of zones, delivery interval): operator-configured areas, one in-memory
  * engine per market made durable by a JetStream journal and snapshots, orders with their
- * device and funds checks, and the trades they produce.
+ * device and funds checks, and the trades they produce. Instances share areas by leases: one
+ * writer per area, requests routed to it.
  */
 @Module({})
 export class EnergyMarketModule {
@@ -42,6 +45,9 @@ export class EnergyMarketModule {
       providers: [
         { provide: ENGINE_OPTIONS, useValue: { batchMax: config.ENGINE_BATCH_MAX, snapshotEveryBatches: config.SNAPSHOT_EVERY_BATCHES, tickMs: config.ENGINE_TICK_MS } },
         { provide: POLICY_EVAL_MS, useValue: config.POLICY_EVAL_MS },
+        { provide: LEASE_OPTIONS, useValue: { ttlMs: config.AREA_LEASE_TTL_MS, renewMs: Math.min(config.AREA_LEASE_RENEW_MS, Math.floor(config.AREA_LEASE_TTL_MS / 3)) } },
+        AreaLeases,
+        AreaRouter,
         PoliciesService,
         AreasRepository,
         AreasService,

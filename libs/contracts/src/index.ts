@@ -29,6 +29,7 @@ export * from './energy/order-cancelled.contract';
 // energy market: areas, order management, read models, journal
 export * from './energy/area';
 export * from './energy/area-configure.contract';
+export * from './energy/area-lease.contract';
 export * from './energy/order-manage.contract';
 export * from './energy/market-events.contract';
 export * from './energy/market-read.contract';

@@ -14,15 +14,23 @@ export interface MarketTimes {
   gateClosureAtMs: number;
 }
 
+/** Longest time a cached area configuration is used before it is read again. */
+const AREA_CACHE_MS = 5_000;
+/** A zone no area has is looked up again in the database at most this often. */
+const AREA_MISS_RELOAD_MS = 250;
+
 /**
  * Operator-configured areas: which zones share a book, the interval length, the trading
  * window and gate closure, the price band (the utility's feed-in tariff and retail price),
  * grid fees and transfer capacities between zones, and the matching mode. Configuration is
- * cached in memory and reloaded on every change.
+ * cached in memory: reloaded on every change made through this instance, at most
+ * `AREA_CACHE_MS` old otherwise (a change made through another instance), and looked up again
+ * when a zone is not found (an area another instance just created).
  */
 @Injectable()
 export class AreasService {
   private cache: Promise<Map<string, AreaView>> | null = null;
+  private loadedAtMs = 0;
 
   constructor(
     private readonly repo: AreasRepository,
@@ -46,7 +54,11 @@ export class AreasService {
 
   /** The area a zone belongs to; ZONE_UNKNOWN when none. */
   async areaOf(zone: string): Promise<AreaView> {
-    const area = (await this.byZone()).get(zone);
+    let area = (await this.byZone()).get(zone);
+    if (!area && Date.now() - this.loadedAtMs > AREA_MISS_RELOAD_MS) {
+      this.cache = null;
+      area = (await this.byZone()).get(zone);
+    }
     if (!area) throw new AppError(ErrorCode.ZONE_UNKNOWN, `zone ${zone} is not part of any configured area`);
     return area;
   }
@@ -95,7 +107,16 @@ export class AreasService {
   }
 
   private byZone(): Promise<Map<string, AreaView>> {
-    this.cache ??= this.repo.list().then((areas) => new Map(areas.flatMap((a) => a.zones.map((z) => [z, a] as const))));
+    if (this.cache && Date.now() - this.loadedAtMs > AREA_CACHE_MS) this.cache = null;
+    if (!this.cache) {
+      this.loadedAtMs = Date.now();
+      const loading = this.repo.list().then((areas) => new Map(areas.flatMap((a) => a.zones.map((z) => [z, a] as const))));
+      // A failed load is not kept: the next caller tries again.
+      loading.catch(() => {
+        if (this.cache === loading) this.cache = null;
+      });
+      this.cache = loading;
+    }
     return this.cache;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { AppError, energyJournalSubject, ErrorCode, type AreaView, type JournalCommand, type JournalEntry } from '@ampool/contracts';
 import { Clock, uuidv7 } from '@ampool/domain';
 import { AreasService } from '../areas/areas.service';
@@ -37,7 +37,14 @@ interface Runtime {
   closingAskedAtMs: number;
   /** The phase as of the last batch stored in the database (the state may be one batch ahead). */
   phase: 'continuous' | 'call' | 'closed';
+  /** This instance gave the market's area up: no new commands (queued ones still go through unless fenced). */
+  released: boolean;
+  /** This instance lost the area's lease: nothing more is journaled from here. */
+  fenced: boolean;
 }
+
+/** Refusal of a command for a market this instance no longer writes: retrying reaches the new writer. */
+const movedError = (areaId: string) => new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `area ${areaId} is moving to another instance; retry with the same id`);
 
 const keyOf = (area: string, intervalStartMs: number) => `${area}|${new Date(intervalStartMs).toISOString()}`;
 
@@ -50,11 +57,12 @@ const keyOf = (area: string, intervalStartMs: number) => `${area}|${new Date(int
  * snapshot every few batches; (4) callers get their answers. After a crash, or whenever a
  * step fails, the market is rebuilt from its last snapshot plus the journal after it, and
  * the batches the database had not stored yet are stored then: nothing accepted is lost and
- * no result is stored twice. One process is the writer of a market (the journal's expected
- * subject sequence refuses a second one).
+ * no result is stored twice. One instance is the writer of an area's markets: it holds the
+ * area's lease (AreaLeases) and `adopt`s the area's open markets; the journal's expected
+ * subject sequence refuses any second writer all the same.
  */
 @Injectable()
-export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
+export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(MarketEngine.name);
   private readonly runtimes = new Map<string, Runtime>();
   private readonly opening = new Map<string, Promise<Runtime>>();
@@ -78,19 +86,53 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
     return this.readyPromise;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const row of await this.store.openMarkets()) {
-      const runtime = this.newRuntime(row, new MarketState(row.id, row.config));
-      await this.rebuild(runtime);
-      this.runtimes.set(row.id, runtime);
-    }
+  onApplicationBootstrap(): void {
     this.markReady();
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
   }
 
+  /**
+   * Takes an area's open markets over (its lease was just acquired): each is rebuilt from its
+   * last snapshot and the journal after it, and the batches the database lacks are stored.
+   */
+  async adopt(areaId: string): Promise<void> {
+    for (const row of await this.store.openMarkets(areaId)) {
+      if (this.runtimes.has(row.id)) continue;
+      const runtime = this.newRuntime(row, new MarketState(row.id, row.config));
+      await this.rebuild(runtime);
+      if (runtime.row.status !== 'closed') this.runtimes.set(row.id, runtime);
+    }
+  }
+
+  /**
+   * Gives an area's markets up. Gracefully (the lease is being handed over): commands already
+   * queued are finished first. Forced (the lease was lost): queued commands are refused
+   * (retryable) and nothing more is journaled by this instance.
+   */
+  async release(areaId: string, graceful: boolean): Promise<void> {
+    const mine = [...this.runtimes.values()].filter((r) => r.row.areaId === areaId);
+    for (const r of mine) {
+      r.released = true;
+      if (!graceful) r.fenced = true;
+    }
+    if (graceful) {
+      const deadline = Date.now() + 10_000;
+      while (mine.some((r) => r.running || r.queue.length > 0) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    }
+    for (const r of mine) {
+      r.fenced = true;
+      if (this.runtimes.get(r.row.id) === r) this.runtimes.delete(r.row.id);
+      for (const p of r.queue.splice(0)) p.reject(movedError(areaId));
+    }
+  }
+
   onModuleDestroy(): void {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Last: the areas' leases were handed over (their queued commands finished) before this. */
+  onApplicationShutdown(): void {
+    this.stopped = true;
   }
 
   /** The market of an interval in an area, opened (its configuration frozen) if needed. */
@@ -123,6 +165,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Queues commands for a market; resolves with each command's outcome once it is durable. */
   execute(runtime: Runtime, commands: JournalCommand[]): Promise<CommandOutcome[]> {
+    if (runtime.released) return Promise.reject(movedError(runtime.row.areaId));
     const results = commands.map(
       (command) => new Promise<CommandOutcome>((resolve, reject) => runtime.queue.push({ command, resolve, reject })),
     );
@@ -144,7 +187,7 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private newRuntime(row: MarketRow, state: MarketState): Runtime {
-    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs, row.config.journal), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0, phase: state.phase };
+    return { row, subject: energyJournalSubject(row.areaId, row.intervalStartMs, row.config.journal), state, lastSeq: 0, queue: [], running: false, stale: false, closingAskedAtMs: 0, phase: state.phase, released: false, fenced: false };
   }
 
   /**
@@ -206,6 +249,10 @@ export class MarketEngine implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Journals a batch and applies it in memory; null when it never reached the journal. */
   private async stage(runtime: Runtime, batch: Pending[]): Promise<{ seq: number; entry: JournalEntry; out: BatchOutcome; snapshot: MarketStateSnapshot | null } | null> {
+    if (runtime.fenced) {
+      for (const p of batch) p.reject(movedError(runtime.row.areaId));
+      return null;
+    }
     try {
       if (runtime.stale) await this.rebuild(runtime);
       if (runtime.row.status === 'closed') throw new AppError(ErrorCode.INTERVAL_NOT_OPEN, 'the market has closed');

@@ -60,9 +60,9 @@ export class MarketStore {
     return r ? toMarketRow(r) : null;
   }
 
-  /** Markets still trading (at most a few hundred per area: the trading window). */
-  async openMarkets(): Promise<MarketRow[]> {
-    return (await this.prisma.energyMarket.findMany({ where: { status: 'open' }, orderBy: { gateClosureAt: 'asc' }, take: 10_000 })).map(toMarketRow);
+  /** An area's markets still trading (at most a few hundred: the trading window). */
+  async openMarkets(areaId: string): Promise<MarketRow[]> {
+    return (await this.prisma.energyMarket.findMany({ where: { status: 'open', areaId }, orderBy: { gateClosureAt: 'asc' }, take: 10_000 })).map(toMarketRow);
   }
 
   async snapshot(marketId: string): Promise<{ seq: number; state: MarketStateSnapshot } | null> {

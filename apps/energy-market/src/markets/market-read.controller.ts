@@ -4,24 +4,53 @@ import { PrismaClient } from '@ampool/persistence';
 import { RpcHandler } from '@ampool/messaging';
 import { AreasService } from '../areas/areas.service';
 import { MarketEngine } from '../engine/market-engine.service';
+import { AreaRouter } from '../leases/area-router.service';
 import type { FrozenMarketConfig } from '../engine/market-state';
 import { TradesRepository } from '../trades/trades.repository';
 import { marketLinks } from './market-flows';
 
 type Phase = RpcResponse<typeof MarketDepth>['phase'];
 
-/** Public read models: depth from the live book, the anonymous tape, statistics and cross-zone flows from the database. */
+/**
+ * Public read models: depth from the live book, the anonymous tape, statistics and cross-zone
+ * flows from the database. Those that show a live market's book or phase are answered by the
+ * instance that writes its area (AreaRouter).
+ */
 @Controller()
 export class MarketReadController {
+  private readonly depthAt;
+  private readonly statsAt;
+  private readonly flowsAt;
+
   constructor(
     private readonly areas: AreasService,
     private readonly engine: MarketEngine,
     private readonly trades: TradesRepository,
     private readonly prisma: PrismaClient,
-  ) {}
+    router: AreaRouter,
+  ) {
+    const areaOfZone = async (zone: string) => (await this.areas.areaOf(zone)).id;
+    this.depthAt = router.route(MarketDepth, (i) => areaOfZone(i.zone), (i) => this.depthHere(i));
+    this.statsAt = router.route(MarketStats, (i) => areaOfZone(i.zone), (i) => this.statsHere(i));
+    this.flowsAt = router.route(MarketFlows, async (i) => ((await this.areas.all()).some((a) => a.id === i.area) ? i.area : null), (i) => this.flowsHere(i));
+  }
 
   @RpcHandler(MarketDepth)
   async depth(input: RpcRequest<typeof MarketDepth>): Promise<RpcResponse<typeof MarketDepth>> {
+    return this.depthAt(input);
+  }
+
+  @RpcHandler(MarketStats)
+  async stats(input: RpcRequest<typeof MarketStats>): Promise<RpcResponse<typeof MarketStats>> {
+    return this.statsAt(input);
+  }
+
+  @RpcHandler(MarketFlows)
+  async flows(input: RpcRequest<typeof MarketFlows>): Promise<RpcResponse<typeof MarketFlows>> {
+    return this.flowsAt(input);
+  }
+
+  private async depthHere(input: RpcRequest<typeof MarketDepth>): Promise<RpcResponse<typeof MarketDepth>> {
     const area = await this.areas.areaOf(input.zone);
     await this.engine.ready();
     const runtime = this.engine.existing(area.id, input.intervalStart.getTime());
@@ -43,8 +72,7 @@ export class MarketReadController {
     };
   }
 
-  @RpcHandler(MarketStats)
-  async stats(input: RpcRequest<typeof MarketStats>): Promise<RpcResponse<typeof MarketStats>> {
+  private async statsHere(input: RpcRequest<typeof MarketStats>): Promise<RpcResponse<typeof MarketStats>> {
     const area = await this.areas.areaOf(input.zone);
     await this.engine.ready();
     const s = await this.trades.stats(input.zone, input.intervalStart);
@@ -63,8 +91,7 @@ export class MarketReadController {
     };
   }
 
-  @RpcHandler(MarketFlows)
-  async flows(input: RpcRequest<typeof MarketFlows>): Promise<RpcResponse<typeof MarketFlows>> {
+  private async flowsHere(input: RpcRequest<typeof MarketFlows>): Promise<RpcResponse<typeof MarketFlows>> {
     const area = (await this.areas.all()).find((a) => a.id === input.area);
     if (!area) throw new AppError(ErrorCode.NOT_FOUND, `area ${input.area} is not configured`);
     await this.engine.ready();

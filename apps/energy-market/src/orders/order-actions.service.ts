@@ -24,6 +24,12 @@ export class OrderActionsService {
     return { order: toOrderView(order), trades: await this.trades.findByOrder(id) };
   }
 
+  /** The area of an order's market; null when there is no such order (it is then refused as NOT_FOUND). */
+  async areaIdOfOrder(id: string): Promise<string | null> {
+    const row = await this.orders.findById(id);
+    return row ? (await this.areas.areaOf(row.zone)).id : null;
+  }
+
   async cancel(id: string, participant: string): Promise<{ order: OrderView }> {
     const row = await this.own(id, participant);
     if (row.status === 'cancelled') return { order: toOrderView(row) };

@@ -108,7 +108,24 @@ export class OrdersService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const did of await this.orders.blockedParticipants()) this.blocked.add(did);
+    await this.refreshBlocked();
+  }
+
+  /** Reads the blocked participants from the database (at boot, and when this instance takes an area over). */
+  async refreshBlocked(): Promise<void> {
+    const stored = new Set(await this.orders.blockedParticipants());
+    for (const did of stored) this.blocked.add(did);
+    for (const did of this.blocked) if (!stored.has(did)) this.blocked.delete(did);
+  }
+
+  /** The id of the area a zone belongs to; null for a zone no area has (the order is then refused by the rules). */
+  async areaIdOf(zone: string): Promise<string | null> {
+    try {
+      return (await this.areas.areaOf(zone)).id;
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.ZONE_UNKNOWN) return null;
+      throw error;
+    }
   }
 
   /** Stops accepting orders of a participant at once (before its open orders are cancelled). */

@@ -6,6 +6,7 @@ import { RpcClient } from '@ampool/messaging';
 import { PrismaClient } from '@ampool/persistence';
 import { AreasService } from '../areas/areas.service';
 import { derivedUuidV7 } from '../engine/market-state';
+import { AreaLeases } from '../leases/area-leases.service';
 import { OrdersService } from '../orders/orders.service';
 
 export const POLICY_EVAL_MS = Symbol('POLICY_EVAL_MS');
@@ -24,7 +25,7 @@ function toView(r: Row): PolicyView {
  * zone's area and becomes an ordinary order (the same participant, device, band and funds
  * checks as any order). The order id is derived from the policy and the interval, so each
  * interval gets at most one order per policy however often (and on however many restarts) it
- * is evaluated.
+ * is evaluated. Each instance evaluates the policies of the areas it writes.
  */
 @Injectable()
 export class PoliciesService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,6 +37,7 @@ export class PoliciesService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly prisma: PrismaClient,
     private readonly areas: AreasService,
     private readonly orders: OrdersService,
+    private readonly leases: AreaLeases,
     private readonly rpc: RpcClient,
     private readonly clock: Clock,
     @Inject(POLICY_EVAL_MS) private readonly evalMs: number,
@@ -88,7 +90,10 @@ export class PoliciesService implements OnApplicationBootstrap, OnModuleDestroy 
       const rows = await this.prisma.energyStandingPolicy.findMany({ where: { active: true }, orderBy: { id: 'asc' }, take: MAX_PER_ROUND });
       for (const row of rows) {
         try {
-          const order = await this.orderFor(toView(row));
+          const view = toView(row);
+          // Each area's policies are evaluated by the instance that writes the area.
+          if (!this.leases.holds((await this.areas.areaOf(view.policy.zone)).id)) continue;
+          const order = await this.orderFor(view);
           if (order) await this.orders.submitMany(row.participant, [order]);
         } catch (error) {
           this.logger.warn(`policy ${row.id}: ${(error as Error).message}`);

@@ -40,18 +40,29 @@ export class RpcClient {
     return (await this.exchange(contract, input, options)).wire;
   }
 
-  private async exchange<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions): Promise<{ decoded: RpcResponse<C>; wire: unknown }> {
+  /**
+   * Sends a contract's request to another subject, as `{ subject, request }` with the request
+   * in its wire form, and decodes the reply with the contract: for a service instance that
+   * passes a request on to the one instance able to answer it (an area's writer).
+   */
+  async forward<C extends RpcContract>(subject: string, contract: C, input: RpcRequest<C>, options: RequestOptions = {}): Promise<RpcResponse<C>> {
+    return (await this.exchange(contract, input, options, subject)).decoded;
+  }
+
+  private async exchange<C extends RpcContract>(contract: C, input: RpcRequest<C>, options: RequestOptions, via?: string): Promise<{ decoded: RpcResponse<C>; wire: unknown }> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     // Input that does not fit the contract is refused here, before anything is sent.
     const encoded = contract.request.safeEncode(input);
     if (!encoded.success) throw validationError(encoded.error);
-    const packet: NestRequestPacket = { pattern: contract.subject, data: encoded.data, id: randomUUID() };
+    const subject = via ?? contract.subject;
+    const data = via === undefined ? encoded.data : { subject: contract.subject, request: encoded.data };
+    const packet: NestRequestPacket = { pattern: subject, data, id: randomUUID() };
     let reply: NestReplyPacket;
     try {
-      const msg = await this.nc.request(contract.subject, JSON.stringify(packet), { timeout: timeoutMs });
+      const msg = await this.nc.request(subject, JSON.stringify(packet), { timeout: timeoutMs });
       reply = msg.json<NestReplyPacket>();
     } catch (error) {
-      throw transportError(contract.subject, error, timeoutMs);
+      throw transportError(subject, error, timeoutMs);
     }
     if (reply.err !== undefined && reply.err !== null) {
       if (isErrorBody(reply.err)) throw new AppError(reply.err.code, reply.err.message, reply.err.details);
@@ -65,11 +76,16 @@ export class RpcClient {
   }
 }
 
+/** Whether a request failed because nothing subscribes to its subject (nothing was delivered). */
+export function isNoResponders(error: unknown): boolean {
+  return error instanceof AppError && error.code === ErrorCode.UPSTREAM_UNAVAILABLE && (error.details as { noResponders?: boolean } | undefined)?.noResponders === true;
+}
+
 function transportError(subject: string, error: unknown, timeoutMs: number): AppError {
   const name = (error as Error)?.name ?? '';
   const message = String((error as Error)?.message ?? error);
   if (name === 'NoRespondersError' || /no responders/i.test(message)) {
-    return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `no service answers ${subject}`);
+    return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `no service answers ${subject}`, { noResponders: true });
   }
   if (name === 'TimeoutError' || /timeout/i.test(message)) {
     return new AppError(ErrorCode.UPSTREAM_TIMEOUT, `${subject} did not answer within ${timeoutMs} ms`);
