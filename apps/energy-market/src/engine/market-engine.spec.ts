@@ -87,4 +87,26 @@ describe('the market engine host', () => {
     expect(store.persisted).toEqual(journal.entries.map((e) => e.seq));
     expect(journal.entries.flatMap((e) => e.entry.commands)).toHaveLength(30);
   });
+
+  it('hands an area over gracefully: commands already queued finish, later ones are refused as retryable', async () => {
+    const market = await engine.market(AREA, START);
+    const queued = Array.from({ length: 12 }, () => engine.execute(market, [sell()]));
+    await engine.release(AREA.id, true);
+    expect((await Promise.all(queued)).flat()).toHaveLength(12);
+    expect(engine.byId(market.row.id)).toBeUndefined();
+    await expect(engine.execute(market, [sell()])).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
+  it('after losing an area, journals nothing more and refuses what was queued', async () => {
+    const market = await engine.market(AREA, START);
+    const queued = Array.from({ length: 12 }, () => engine.execute(market, [sell()]).then(() => 'done', (e: { code?: string }) => e.code));
+    await new Promise((r) => setImmediate(r));
+    await engine.release(AREA.id, false);
+    const journaled = journal.entries.length;
+    const outcomes = await Promise.all(queued);
+    expect(outcomes).toContain('UPSTREAM_UNAVAILABLE');
+    // At most the batch in flight at the loss reached the journal afterwards.
+    expect(journal.entries.length - journaled).toBeLessThanOrEqual(1);
+    expect(outcomes.filter((o) => o === 'done').length).toBe(journal.entries.flatMap((e) => e.entry.commands).length);
+  });
 });
