@@ -23,6 +23,8 @@ import { applyMigrations, createDatabase, dropDatabase } from '@ampool/persisten
 /** A running system for a benchmark: its own database and nats-server, services as processes. */
 export interface BenchSystem {
   client: AmpoolClient;
+  /** One client per gateway instance (the first is `client`). */
+  clients: AmpoolClient[];
   gatewayUrl: string;
   natsUrl: string;
   operator: Credentials;
@@ -43,6 +45,11 @@ export async function startBenchSystem(
   log: (line: string) => void,
   /** Extra environment per service (settings a benchmark needs). */
   envOverrides: Partial<Record<StatefulApp, Record<string, string>>> = {},
+  /**
+   * Instances of every service but the ledger validators, and of the gateway (default 1): each
+   * has its own INSTANCE_ID and counts as started when it answers its own health check.
+   */
+  instances = 1,
 ): Promise<BenchSystem> {
   const root = repoRoot();
   const env = await ensureEnvironment({ databaseUrl: process.env.DATABASE_URL, natsUrl: process.env.NATS_URL, dataDir: localDataDir(root), log });
@@ -76,19 +83,33 @@ export async function startBenchSystem(
       ...(envOverrides[app] ?? {}),
     });
     procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
-    const port = await freePort();
-    procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0'}));
-    const gatewayUrl = `http://127.0.0.1:${port}`;
-    const client = new AmpoolClient(gatewayUrl);
+    for (let n = 2; n <= instances; n++) {
+      for (const app of services.filter((a) => a !== 'ledger')) {
+        const instanceId = `${app}-${n}`;
+        procs.push(await startApp(app, { ...envFor(app), INSTANCE_ID: instanceId }, { instanceId }));
+      }
+    }
+    const gatewayUrls: string[] = [];
+    for (let n = 1; n <= instances; n++) {
+      const port = await freePort();
+      procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
+      gatewayUrls.push(`http://127.0.0.1:${port}`);
+    }
+    const gatewayUrl = gatewayUrls[0]!;
+    const clients = gatewayUrls.map((url) => new AmpoolClient(url));
+    const client = clients[0]!;
     const operator = await loginOperator(client, operatorAccount.email, operatorAccount.password);
     const processes: { name: string; pid: number }[] = [];
     for (const p of procs) {
       const members = (p as { members?: ServiceProcess[] }).members;
       if (members) members.forEach((m, i) => processes.push({ name: `${p.app}-${i + 1}`, pid: m.pid }));
-      else processes.push({ name: p.app, pid: p.pid });
+      else {
+        const same = procs.filter((q) => q.app === p.app);
+        processes.push({ name: same.length > 1 ? `${p.app}-${same.indexOf(p) + 1}` : p.app, pid: p.pid });
+      }
     }
     if (nats.process.pid !== undefined) processes.push({ name: 'nats-server', pid: nats.process.pid });
-    return { client, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), processes, stop };
+    return { client, clients, gatewayUrl, natsUrl: nats.url, operator, databaseUrls: Object.fromEntries(services.map((app) => [app, logins[app]])), processes, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -32,6 +32,7 @@ import { machine, percentile } from '../machine';
  *
  *   npm run bench:e2e -- --json [--participants 2000] [--steps 25,50,100,200,400,800,1600,3200]
  *     [--step-seconds 10] [--modes single,batch] [--batch 50] [--profile DIR]
+ *     [--instances 1] [--areas 1]
  *
  * Boots identity, energy-market, settlement, the three ledger validators, ride-market,
  * metering and the gateway as processes on a fresh database and a private nats-server
@@ -58,6 +59,11 @@ import { machine, percentile } from '../machine';
  * when even the first step broke, that step, with `withinLatencyLimit: false`), and the best
  * mode's figures at the top level.
  *
+ * `--instances N` runs N instances of every service but the ledger validators, and N gateways
+ * that the clients take turns on; `--areas N` splits the zones into N areas (the energy
+ * market's unit of scale-out: one writer per area). Run with 1 and 2 instances side by side to
+ * see what scale-out buys on one machine and what it costs.
+ *
  * `--profile DIR` starts every service with `node --cpu-prof` writing into DIR (through
  * AMPOOL_CPU_PROF_DIR, which the bootstrap's spawnApp honours).
  */
@@ -76,17 +82,23 @@ const BREAK_P99_MS = Number(opt('break-p99-ms', '2000'));
 const PROFILE_DIR = opt('profile', '');
 const MAX_IN_FLIGHT = Number(opt('max-in-flight', '4000'));
 const ZONES = ['e2e-a', 'e2e-b', 'e2e-c', 'e2e-d'];
+const INSTANCES = Number(opt('instances', '1'));
+const AREAS = Math.min(ZONES.length, Math.max(1, Number(opt('areas', '1'))));
 const INTERVALS = 3;
 const DRIVERS = 20;
 const RIDERS = 100;
 const METERS = 100;
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 
-const AREA: AreaBody = {
-  zones: ZONES, intervalMinutes: 15, openAheadMinutes: 24 * 60, gateClosureMinutes: 0, closingCallMinutes: 0,
-  feedInMicroPerKwh: '50000', retailMicroPerKwh: '400000', mode: 'continuous',
-  pairs: ZONES.flatMap((from) => ZONES.map((to) => ({ from, to, gridFeeMicroPerKwh: from === to ? '0' : '5000', transferCapacityWh: null }))),
-};
+/** The zones split into `--areas` areas, each with a fee between its own zones. */
+const AREA_BODIES: [string, AreaBody][] = Array.from({ length: AREAS }, (_, a) => {
+  const zones = ZONES.filter((_z, i) => i % AREAS === a);
+  return [AREAS === 1 ? 'e2e' : `e2e-${a + 1}`, {
+    zones, intervalMinutes: 15, openAheadMinutes: 24 * 60, gateClosureMinutes: 0, closingCallMinutes: 0,
+    feedInMicroPerKwh: '50000', retailMicroPerKwh: '400000', mode: 'continuous',
+    pairs: zones.flatMap((from) => zones.map((to) => ({ from, to, gridFeeMicroPerKwh: from === to ? '0' : '5000', transferCapacityWh: null }))),
+  }];
+});
 const HOUR = 3_600_000;
 const ROUTE: [number, number][] = [[48.85, 2.30], [48.85, 2.35], [48.85, 2.40]];
 const PICKUP: [number, number] = [48.8502, 2.31];
@@ -124,12 +136,15 @@ async function main(): Promise<void> {
     process.env.AMPOOL_CPU_PROF_DIR = PROFILE_DIR;
   }
   // Households wait for an operator's approval, as in production.
-  const sys = await startBenchSystem(['identity', 'energy-market', 'settlement', 'ledger', 'ride-market', 'metering'], log, { identity: { AUTO_APPROVE_ROLES: '' } });
+  const sys = await startBenchSystem(['identity', 'energy-market', 'settlement', 'ledger', 'ride-market', 'metering'], log, { identity: { AUTO_APPROVE_ROLES: '' } }, INSTANCES);
   const nc = await connect({ servers: sys.natsUrl, name: 'bench-e2e' });
   try {
     const { client, operator } = sys;
     log(`processes: ${sys.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
-    await configureArea(client, operator, 'e2e', AREA);
+    for (const [id, body] of AREA_BODIES) await configureArea(client, operator, id, body);
+    // Timed requests take turns on the gateways.
+    let turn = 0;
+    const gw = () => sys.clients[turn++ % sys.clients.length]!;
 
     // ---- participants, before anything is timed
     const t0 = performance.now();
@@ -260,7 +275,7 @@ async function main(): Promise<void> {
         let p: Promise<unknown>;
         if (mode === 'single') {
           const who = sell ? sellers[rnd(sellers.length)]! : buyers[rnd(buyers.length)]!;
-          p = submitOrder(client, who, order(sell ? 'sell' : 'buy', sell ? (who as Seller).device : undefined)).then((res) => {
+          p = submitOrder(gw(), who, order(sell ? 'sell' : 'buy', sell ? (who as Seller).device : undefined)).then((res) => {
             const at = performance.now();
             accepted++;
             submitMs.push(at - s);
@@ -269,7 +284,7 @@ async function main(): Promise<void> {
         } else {
           const who = sell ? sellers[rnd(sellers.length)]! : buyers[rnd(buyers.length)]!;
           const orders = Array.from({ length: n }, () => order(sell ? 'sell' : 'buy', sell ? (who as Seller).device : undefined));
-          p = submitOrders(client, who, orders).then((results) => {
+          p = submitOrders(gw(), who, orders).then((results) => {
             const at = performance.now();
             submitMs.push(at - s);
             for (const r of results) {
@@ -293,20 +308,20 @@ async function main(): Promise<void> {
       const sideTraffic = (k: number) => {
         if (k % 20 === 0) {
           side_.searches++;
-          track(searchRides(client, riders[rnd(riders.length)]!.key, {
+          track(searchRides(gw(), riders[rnd(riders.length)]!.key, {
             pickup: PICKUP, dropoff: DROPOFF, earliestDepartureAt: new Date(departure - HOUR).toISOString(), latestDepartureAt: new Date(departure + 3 * HOUR).toISOString(), seats: 1,
           }).catch((e) => { side_.searchFailed++; fail(e); }));
         }
         if (k % 100 === 50) {
           side_.bookings++;
-          track(bookSeats(client, riders[rnd(riders.length)]!.key, { id: uuidv7(), tripId: trips[rnd(trips.length)]!.id, pickup: PICKUP, dropoff: DROPOFF, seats: 1 })
+          track(bookSeats(gw(), riders[rnd(riders.length)]!.key, { id: uuidv7(), tripId: trips[rnd(trips.length)]!.id, pickup: PICKUP, dropoff: DROPOFF, seats: 1 })
             .catch((e) => { side_.bookingFailed++; fail(e); }));
         }
         if (k % 20 === 10) {
           side_.readings++;
           const m = meters[rnd(meters.length)]!;
           const n = m.n++;
-          track(uploadReadings(client, m, [{ atMs: meterOrigin + n * 10_000, importWh: 1_000_000n + BigInt(n) * 3n, exportWh: 0n }])
+          track(uploadReadings(gw(), m, [{ atMs: meterOrigin + n * 10_000, importWh: 1_000_000n + BigInt(n) * 3n, exportWh: 0n }])
             .catch((e) => { side_.readingFailed++; fail(e); }));
         }
       };
@@ -399,6 +414,8 @@ async function main(): Promise<void> {
       bench: 'e2e',
       participants: PARTICIPANTS,
       zones: ZONES.length,
+      areas: AREAS,
+      instances: INSTANCES,
       intervals: INTERVALS,
       stepSeconds: STEP_SECONDS,
       breakP99Ms: BREAK_P99_MS,
