@@ -6,13 +6,17 @@ import { formatReport, runChaos, type ChaosReport } from '@ampool/testing';
  * and restarted in turn, then the private PostgreSQL server crashes and restarts. Afterwards
  * every accepted order is accounted for, no trade, booking or transfer is lost or applied
  * twice, the books balance, no seat is oversold, every ledger copy verifies, and every
- * request that failed was retried with the same id and landed once.
+ * request that failed was retried with the same id and landed once. It runs twice: with one
+ * instance of every service (a kill takes the service down until it restarts and recovers),
+ * and with two (a kill takes one instance down; the other keeps serving and, for the energy
+ * market, takes the dead one's areas over by their leases).
  */
-describe('the system under faults (short run)', () => {
+describe.each([1, 2])('the system under faults (short run, %i instance(s) of every service)', (instances) => {
   let report: ChaosReport;
 
   beforeAll(async () => {
     report = await runChaos({
+      instances,
       faults: [
         { kind: 'service', app: 'energy-market' },
         { kind: 'service', app: 'settlement' },

@@ -38,6 +38,11 @@ export interface ChaosOptions {
   log: (line: string) => void;
   /** How long the system may take to catch up after the load (default 180 s). */
   quietTimeoutMs?: number;
+  /**
+   * Instances of every service but the ledger validators and the gateway (default 1). With
+   * two, a `service` fault kills one instance while the other keeps serving.
+   */
+  instances?: number;
 }
 
 export interface FaultOutcome {
@@ -51,6 +56,8 @@ export interface FaultOutcome {
 export interface ChaosReport {
   ok: boolean;
   durationMs: number;
+  /** Instances of every service but the validators and the gateway. */
+  instances: number;
   faults: FaultOutcome[];
   requests: Record<string, { sent: number; accepted: number; rejected: number; failedOnce: number; failedAttempts: number; neverAnswered: number }>;
   rejections: Record<string, number>;
@@ -116,8 +123,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const env = await prepareChaosEnvironment(log);
   let sys: TestSystem | undefined;
   try {
-    sys = await startTestSystem({ natsCluster: options.natsCluster, serviceEnvOverrides: { 'ride-market': { SWEEP_SECONDS: '1' } } });
-    log(`system up on ${options.natsCluster ? '3-node JetStream cluster (streams R3)' : 'one nats-server'} and private PostgreSQL port ${env.postgres.port}`);
+    const n = options.instances ?? 1;
+    sys = await startTestSystem({
+      natsCluster: options.natsCluster,
+      serviceEnvOverrides: { 'ride-market': { SWEEP_SECONDS: '1' } },
+      instances: { identity: n, 'energy-market': n, settlement: n, metering: n, 'ride-market': n },
+    });
+    log(`system up on ${options.natsCluster ? '3-node JetStream cluster (streams R3)' : 'one nats-server'} and private PostgreSQL port ${env.postgres.port}${n > 1 ? `, ${n} instances of every service` : ''}`);
     const load = new ChaosLoad(sys, options.load);
     await load.setup();
     log(`participants ready: ${load.sellers.length} sellers, ${load.buyers.length} buyers, ${load.riders.length} riders, ${load.meters.length} meters, ${load.trips.length} trips`);
@@ -159,11 +171,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
       }
     }
-    checks.unshift({ name: 'every process still running at the end', ok: down.length === 0, detail: down.length === 0 ? `${sys.processes.size} apps, the ledger as 3 validators` : `exited: ${down.join(', ')}` });
+    for (const [app, extras] of sys.extraInstances) {
+      for (const [i, m] of extras.entries()) {
+        if (await Promise.race([m.exited.then(() => true), sleep(10).then(() => false)])) {
+          down.push(`${app} instance ${i + 2}`);
+          log(`${app} instance ${i + 2} exited:\n    ${m.output().trim().split('\n').slice(-40).join('\n    ')}`);
+        }
+      }
+    }
+    const extra = [...sys.extraInstances.values()].flat().length;
+    checks.unshift({
+      name: 'every process still running at the end',
+      ok: down.length === 0,
+      detail: down.length === 0 ? `${sys.processes.size} apps${extra > 0 ? ` and ${extra} more instances` : ''}, the ledger as 3 validators` : `exited: ${down.join(', ')}`,
+    });
     for (const o of outcomes) o.failedAttempts = load.records.reduce((s, r) => s + r.failures.filter((x) => x.atMs >= o.from && x.atMs < o.to).length, 0);
     return {
       ok: checks.every((c) => c.ok),
       durationMs: Date.now() - started,
+      instances: n,
       faults: outcomes.map(({ fault, recoveryMs, failedAttempts }) => ({ fault, recoveryMs, failedAttempts })),
       requests: summarise(load.records),
       rejections: rejections(load.records),
@@ -216,7 +242,7 @@ export function formatReport(report: ChaosReport): string {
   if (Object.keys(report.failures).length > 0) lines.push(`failed attempts by answer (0 = no answer): ${Object.entries(report.failures).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
   lines.push('', 'Checks');
   for (const c of report.checks) lines.push(`${c.ok ? 'PASS' : 'FAIL'}  ${pad(c.name, 56)} ${c.detail}`);
-  lines.push('', `${report.ok ? 'ALL CHECKS PASSED' : 'SOME CHECKS FAILED'} in ${(report.durationMs / 1000).toFixed(0)} s`);
+  lines.push('', `${report.ok ? 'ALL CHECKS PASSED' : 'SOME CHECKS FAILED'} in ${(report.durationMs / 1000).toFixed(0)} s${report.instances > 1 ? ` (${report.instances} instances of every service)` : ''}`);
   lines.push(JSON.stringify(report));
   return lines.join('\n');
 }
