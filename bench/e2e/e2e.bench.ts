@@ -168,9 +168,9 @@ async function main(): Promise<void> {
       id: uuidv7(), route: ROUTE, departureAt: new Date(departure + i * 60_000).toISOString(), arrivalAt: new Date(departure + i * 60_000 + 20 * 60_000).toISOString(),
       vehicleCapacity: 64, seatsOffered: 64, pricing: { kind: 'per-seat', pricePerSeatMicro: '6000000' }, maxDetourM: 0, maxDetourMinutes: 0, bookingMode: 'instant',
     }));
-    const meters: (UploadingDevice & { n: number })[] = await pool(households.slice(0, METERS), 16, async (owner) => {
+    const meters: (UploadingDevice & { n: number; lastMs: number })[] = await pool(households.slice(0, METERS), 16, async (owner) => {
       const m = await registerDevice(client, owner, 'meter', { powerW: 17_000n, capacityWh: 0n, reserveWh: 0n });
-      return { did: m.did, key: m.key, n: 0 };
+      return { did: m.did, key: m.key, n: 0, lastMs: 0 };
     });
     const setupSeconds = (performance.now() - t0) / 1000;
     log(`set up ${households.length} households, ${drivers.length} drivers (${trips.length} trips), ${riders.length} riders, ${meters.length} meters in ${setupSeconds.toFixed(1)} s`);
@@ -178,7 +178,6 @@ async function main(): Promise<void> {
     let first = nextIntervalStartMs(Date.now());
     if (first - Date.now() < 5 * 60_000) first = nextIntervalStartMs(first);
     const intervals = Array.from({ length: INTERVALS }, (_, i) => new Date(first + i * 15 * 60_000).toISOString());
-    const meterOrigin = Date.now() - 24 * HOUR;
 
     // ---- each stage of a trade, timed on this process's own connection: executed (the market's
     // event), submitted to the ledger (the relay's entry), held (settlement), final (quorum).
@@ -320,8 +319,10 @@ async function main(): Promise<void> {
         if (k % 20 === 10) {
           side_.readings++;
           const m = meters[rnd(meters.length)]!;
+          // A live meter: each upload is its reading of now (at least a second after its last).
           const n = m.n++;
-          track(uploadReadings(gw(), m, [{ atMs: meterOrigin + n * 10_000, importWh: 1_000_000n + BigInt(n) * 3n, exportWh: 0n }])
+          m.lastMs = Math.max(Date.now(), m.lastMs + 1_000);
+          track(uploadReadings(gw(), m, [{ atMs: m.lastMs, importWh: 1_000_000n + BigInt(n) * 3n, exportWh: 0n }])
             .catch((e) => { side_.readingFailed++; fail(e); }));
         }
       };

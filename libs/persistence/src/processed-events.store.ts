@@ -19,4 +19,17 @@ export class ProcessedEventsStore {
     );
     return inserted === 1;
   }
+
+  /** Marks several events processed at once; returns the ids that were not processed before. */
+  async markManyProcessed(tx: Db, consumer: string, eventIds: string[]): Promise<string[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+      `INSERT INTO ${schemaIdent(this.schema)}."processed_event" (consumer, event_id)
+       SELECT $1, id FROM unnest($2::uuid[]) AS id
+       ON CONFLICT DO NOTHING RETURNING event_id::text`,
+      consumer,
+      eventIds,
+    );
+    return rows.map((r) => r.event_id);
+  }
 }

@@ -22,6 +22,14 @@ export interface ConsumerSpec<C extends EventContract> {
   contract: C;
   /** Must be idempotent: it may see the same event more than once. Throw to retry. */
   handle: (event: EventEnvelope<EventData<C>>) => Promise<void>;
+  /**
+   * Optional: handles several events at once (in stream order), typically in one transaction;
+   * the same rules as `handle` for each event. Events that arrive while a batch is being
+   * handled make up the next batch, so under load the cost per event falls and at low load
+   * nothing waits. When a batch fails, its events are handled one by one with `handle`, each
+   * with its own retries and dead letter, so one bad event cannot hold the others back.
+   */
+  handleBatch?: (events: EventEnvelope<EventData<C>>[]) => Promise<void>;
   /** Deliveries before the event goes to the dead-letter subject. */
   maxDeliver?: number;
   /** How long the server waits for an ack before redelivering. */
@@ -100,11 +108,16 @@ export class EventConsumers implements OnApplicationBootstrap, OnModuleDestroy {
         const messages = await consumer.consume({ max_messages: BATCH });
         this.active.add(messages);
         try {
-          for await (const msg of messages) {
-            await this.process(spec, msg);
-            backoffMs = 200;
-            if (!this.running) break;
+          if (spec.handleBatch) {
+            await this.consumeInBatches(spec, messages);
+          } else {
+            for await (const msg of messages) {
+              await this.process(spec, msg);
+              backoffMs = 200;
+              if (!this.running) break;
+            }
           }
+          backoffMs = 200;
         } finally {
           this.active.delete(messages);
         }
@@ -116,6 +129,61 @@ export class EventConsumers implements OnApplicationBootstrap, OnModuleDestroy {
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
+    }
+  }
+
+  /**
+   * Reads messages as they come and hands them to `handleBatch` in groups: whatever arrived
+   * while the last group was being handled (at most BATCH), in stream order.
+   */
+  private async consumeInBatches(spec: ConsumerSpec<EventContract>, messages: ConsumerMessages): Promise<void> {
+    const queue: JsMsg[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const worker = (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (ended || !this.running) return;
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        await this.processBatch(spec, queue.splice(0, BATCH));
+      }
+    })();
+    try {
+      for await (const msg of messages) {
+        queue.push(msg);
+        wake?.();
+        wake = undefined;
+        if (!this.running) break;
+        // Keep at most a few batches read ahead: the rest waits in the stream.
+        while (queue.length >= 4 * BATCH && this.running) await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      ended = true;
+      wake?.();
+      await worker;
+    }
+  }
+
+  private async processBatch(spec: ConsumerSpec<EventContract>, msgs: JsMsg[]): Promise<void> {
+    const valid: { msg: JsMsg; envelope: EventEnvelope<unknown> }[] = [];
+    for (const msg of msgs) {
+      try {
+        const parsed = spec.contract.envelope.safeParse(msg.json());
+        if (!parsed.success) throw new Error(`invalid event: ${parsed.error.issues[0]?.message ?? 'schema'}`);
+        valid.push({ msg, envelope: parsed.data });
+      } catch (error) {
+        await this.deadLetter(spec, msg, (error as Error).message);
+      }
+    }
+    if (valid.length === 0) return;
+    try {
+      await spec.handleBatch!(valid.map((v) => v.envelope));
+      for (const v of valid) v.msg.ack();
+    } catch (error) {
+      this.logger.warn(`${spec.durable}: a batch of ${valid.length} events failed (${(error as Error).message}); handling them one by one`);
+      for (const v of valid) await this.process(spec, v.msg);
     }
   }
 

@@ -53,6 +53,20 @@ export class UnitOfWork {
       return true;
     });
   }
+
+  /**
+   * `runOnce` for several events in one transaction: all are marked processed together, and
+   * `work` gets the ids not processed before (in the order given; none: it does not run).
+   * Returns those ids.
+   */
+  async runOnceMany(consumer: string, eventIds: string[], work: (tx: Tx, emit: Emit, fresh: string[]) => Promise<void>): Promise<string[]> {
+    return this.run(async (tx, emit) => {
+      const marked = new Set(await this.processed.markManyProcessed(tx, consumer, eventIds));
+      const fresh = eventIds.filter((id) => marked.has(id));
+      if (fresh.length > 0) await work(tx, emit, fresh);
+      return fresh;
+    });
+  }
 }
 
 /** Write conflicts and deadlocks (Prisma P2034, PostgreSQL 40001 / 40P01) are worth a retry. */
