@@ -72,6 +72,32 @@ class TestConsumer {
   }
 }
 
+/** The batched consumer's record: batch sizes, and the trades it applied (once each, by runOnceMany). */
+const batchSizes: number[] = [];
+const batchedHandled: string[] = [];
+const batchPoison = new Set<string>();
+
+@Injectable()
+class BatchedConsumer {
+  constructor(consumers: EventConsumers, uow: UnitOfWork) {
+    consumers.register({
+      durable: 'test-trades-batched',
+      contract: TradeExecuted,
+      maxDeliver: 3,
+      ackWaitMs: 2_000,
+      handle: async (e: EventEnvelope<TradeFacts>) => {
+        await uow.runOnce('test-batched', e.id, async () => void batchedHandled.push(e.data.id));
+      },
+      handleBatch: async (events: EventEnvelope<TradeFacts>[]) => {
+        if (events.some((e) => batchPoison.has(e.data.id))) throw new Error('a batch holding a refused event');
+        batchSizes.push(events.length);
+        const fresh = new Set(await uow.runOnceMany('test-batched', events.map((e) => e.id), async () => undefined));
+        for (const e of events) if (fresh.has(e.id)) batchedHandled.push(e.data.id);
+      },
+    });
+  }
+}
+
 describe('messaging over a real nats-server and PostgreSQL', () => {
   let nats: TestNats;
   let db: TestDatabase;
@@ -88,7 +114,7 @@ describe('messaging over a real nats-server and PostgreSQL', () => {
         EventsModule.forRoot({ publishes: [STREAMS.energy] }),
       ],
       controllers: [DoubleController],
-      providers: [TestConsumer],
+      providers: [TestConsumer, BatchedConsumer],
     })
     class TestModule {}
     app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, {
@@ -221,6 +247,38 @@ describe('messaging over a real nats-server and PostgreSQL', () => {
       expect(runs).toBe(1);
       expect(await uow().runOnce('test-once', eventId, async () => void runs++)).toBe(false);
       expect(runs).toBe(1);
+    });
+  });
+
+  describe('batch consumers', () => {
+    const uow = () => app.get(UnitOfWork);
+    it('hands events that arrived together to the batch handler, in stream order, each applied once', async () => {
+      const trades = Array.from({ length: 300 }, facts);
+      await uow().run(async (_tx, emit) => emit(...trades.map((t) => outboxEvent(TradeExecuted, t, 'energy'))));
+      const ids = new Set(trades.map((t) => t.id));
+      await eventually(async () => batchedHandled.filter((id) => ids.has(id)).length >= 300, 30_000, 'every event of the burst');
+      const mine = batchedHandled.filter((id) => ids.has(id));
+      expect(mine).toEqual(trades.map((t) => t.id));
+      expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+    });
+
+    it('handles the events of a failed batch one by one, so one refused event does not hold the others back', async () => {
+      const trades = Array.from({ length: 10 }, facts);
+      batchPoison.add(trades[4]!.id);
+      await uow().run(async (_tx, emit) => emit(...trades.map((t) => outboxEvent(TradeExecuted, t, 'energy'))));
+      const ids = new Set(trades.map((t) => t.id));
+      await eventually(async () => batchedHandled.filter((id) => ids.has(id)).length >= 10, 30_000, 'every event, the refused one by itself');
+      expect(batchedHandled.filter((id) => ids.has(id)).sort()).toEqual(trades.map((t) => t.id).sort());
+    });
+
+    it('marks a batch of event ids processed once, however often it is run', async () => {
+      const ids = Array.from({ length: 5 }, uuidv7);
+      expect(await uow().runOnceMany('test-many', ids.slice(0, 2), async () => undefined)).toEqual(ids.slice(0, 2));
+      const seen: string[][] = [];
+      expect(await uow().runOnceMany('test-many', ids, async (_tx, _emit, fresh) => void seen.push(fresh))).toEqual(ids.slice(2));
+      expect(seen).toEqual([ids.slice(2)]);
+      expect(await uow().runOnceMany('test-many', ids, async () => void seen.push([]))).toEqual([]);
+      expect(seen).toHaveLength(1);
     });
   });
 });
