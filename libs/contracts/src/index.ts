@@ -1,6 +1,7 @@
 export * from './errors/error-code';
 export * from './errors/app-error';
 export * from './errors/http-status';
+export * from './errors/transient-error';
 export * from './wire/codecs';
 export * from './contract';
 export * from './streams';

@@ -15,17 +15,20 @@ import {
   type TradeFacts,
 } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
-import { OutboxStore, PersistenceModule, PrismaClient } from '@ampool/persistence';
+import { createPrismaClient, OutboxStore, PersistenceModule, PrismaClient } from '@ampool/persistence';
 import { createTestDatabase, eventually, startTestNats, type TestDatabase, type TestNats } from '@ampool/testing';
 import { EventConsumers, EventsModule, MessagingModule, outboxEvent, RpcClient, RpcHandler, UnitOfWork } from './index';
 
 const Double = defineRpc(
   'rpc.test.number.double',
-  z.strictObject({ amount: positiveInt64, mode: z.enum(['ok', 'domain', 'crash', 'slow']) }),
+  z.strictObject({ amount: positiveInt64, mode: z.enum(['ok', 'domain', 'crash', 'slow', 'db-down']) }),
   z.strictObject({ doubled: int64 }),
 );
 /** The same subject with no request validation, to send what a careless client would. */
 const DoubleUnchecked = defineRpc(Double.subject, z.any(), Double.response);
+
+/** A client of a database nobody listens for (port 1): every query fails as a real outage does. */
+const unreachableDb = createPrismaClient({ databaseUrl: 'postgresql://postgres@127.0.0.1:1/none', poolMax: 1 });
 
 @Controller()
 class DoubleController {
@@ -34,6 +37,7 @@ class DoubleController {
     if (input.mode === 'domain') throw new AppError('INSUFFICIENT_FUNDS', 'not enough');
     if (input.mode === 'crash') throw new Error('password=hunter2 at db.internal:5432');
     if (input.mode === 'slow') await new Promise((r) => setTimeout(r, 1_500));
+    if (input.mode === 'db-down') await unreachableDb.participant.count();
     return { doubled: input.amount * 2n };
   }
 }
@@ -163,6 +167,13 @@ describe('messaging over a real nats-server and PostgreSQL', () => {
       expect(err.code).toBe('INTERNAL');
       expect(JSON.stringify(err)).not.toContain('hunter2');
       expect(err.message).not.toContain('hunter2');
+    });
+
+    it('reports a handler whose database is unreachable as UPSTREAM_UNAVAILABLE, naming no host', async () => {
+      const err = (await rpc.request(Double, { amount: 1n, mode: 'db-down' }).catch((e) => e)) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(err.message).not.toContain('127.0.0.1');
     });
 
     it('gives up after the timeout with UPSTREAM_TIMEOUT', async () => {

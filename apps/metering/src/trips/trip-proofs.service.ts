@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
+  asAppError,
   ErrorCode,
   TripLegDisputed,
   TripLegProven,
@@ -161,8 +162,11 @@ export class TripProofsService {
         return [out, legs] as const;
       });
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError(ErrorCode.INTERNAL, 'storing trip proofs failed');
-      if (!(error instanceof AppError)) this.logger.error('trip proof batch failed', (error as Error)?.stack ?? String(error));
+      const e = asAppError(error, 'storing trip proofs failed');
+      if (!(error instanceof AppError)) {
+        if (e.code === ErrorCode.INTERNAL) this.logger.error('trip proof batch failed', (error as Error)?.stack ?? String(error));
+        else this.logger.warn(`trip proof batch failed with ${e.code}: ${(error as Error)?.message ?? String(error)}`);
+      }
       for (const w of batch) w.reject(e);
       return;
     }

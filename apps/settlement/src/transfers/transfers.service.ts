@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
+  asAppError,
   ErrorCode,
   SYSTEM_ACCOUNTS,
   type AccountView,
@@ -135,8 +136,12 @@ export class TransfersService {
       const results = await this.applyWithRetry(batch);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
-      if (!(error instanceof AppError)) this.log.error('transfer batch failed', (error as Error)?.stack ?? String(error));
-      for (const w of batch) w.reject(error instanceof AppError ? error : new AppError(ErrorCode.INTERNAL, 'transfers failed'));
+      const e = asAppError(error, 'transfers failed');
+      if (!(error instanceof AppError)) {
+        if (e.code === ErrorCode.INTERNAL) this.log.error('transfer batch failed', (error as Error)?.stack ?? String(error));
+        else this.log.warn(`transfer batch failed with ${e.code}: ${(error as Error)?.message ?? String(error)}`);
+      }
+      for (const w of batch) w.reject(e);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { ErrorCode, isErrorCode } from './error-code';
+import { classifyTransient } from './transient-error';
 
 /** What travels on the wire (NATS reply or HTTP body) when a request fails. */
 export interface ErrorBody {
@@ -56,11 +57,24 @@ export function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /**
- * The error body a caller should see for any thrown value: AppErrors keep their code,
- * anything else becomes INTERNAL without leaking its message or stack.
+ * The error body a caller should see for any thrown value: AppErrors keep their code; a
+ * database or broker that is unreachable, restarting or too slow becomes UPSTREAM_UNAVAILABLE
+ * or UPSTREAM_TIMEOUT (the caller may retry with the same id); anything else becomes INTERNAL.
+ * No message or stack of a foreign error leaks.
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return error.toBody();
   if (isErrorBody(error)) return error;
-  return { code: ErrorCode.INTERNAL, message: 'internal error' };
+  return classifyTransient(error) ?? { code: ErrorCode.INTERNAL, message: 'internal error' };
+}
+
+/**
+ * The same decision as `toErrorBody`, as an AppError to throw or hand to waiters; `message`
+ * is what an INTERNAL failure says.
+ */
+export function asAppError(error: unknown, message = 'internal error'): AppError {
+  if (error instanceof AppError) return error;
+  if (isErrorBody(error)) return new AppError(error.code, error.message, error.details);
+  const transient = classifyTransient(error);
+  return transient ? new AppError(transient.code, transient.message) : new AppError(ErrorCode.INTERNAL, message);
 }

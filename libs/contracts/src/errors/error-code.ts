@@ -107,9 +107,13 @@ export const ErrorCode = {
   ORDER_NOT_FILLABLE: 'ORDER_NOT_FILLABLE',
   /** The order is not open (filled, cancelled or expired), so it cannot be cancelled or replaced. */
   ORDER_NOT_OPEN: 'ORDER_NOT_OPEN',
-  /** A service the request depends on did not answer in time. Safe to retry with the same id. */
+  /** A service the request depends on (or the message broker) did not answer in time. Safe to retry with the same id. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
-  /** A service the request depends on is not reachable. Safe to retry with the same id. */
+  /**
+   * A service the request depends on, its database or the message broker is not reachable
+   * (down, restarting, dropped the connection). Safe to retry with the same id; over HTTP it
+   * comes with Retry-After.
+   */
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** Something failed that the caller cannot fix; details are in the service's log. */
   INTERNAL: 'INTERNAL',

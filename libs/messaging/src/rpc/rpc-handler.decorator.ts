@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
-import { AppError, toErrorBody, validationError, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { AppError, ErrorCode, toErrorBody, validationError, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 
 const logger = new Logger('RpcHandler');
 
@@ -8,8 +8,10 @@ const logger = new Logger('RpcHandler');
  * Marks a controller method as the handler of an RPC contract. The method receives the
  * decoded, validated request and returns the decoded response; the decorator validates at
  * the boundary (VALIDATION_FAILED, with nothing else run), encodes the reply for the wire,
- * and turns every failure into an RpcException carrying a stable code. Unexpected errors are
- * logged here with their stack and reach the caller only as INTERNAL.
+ * and turns every failure into an RpcException carrying a stable code. A database or broker
+ * that is down or restarting reaches the caller as UPSTREAM_UNAVAILABLE or UPSTREAM_TIMEOUT
+ * (retry with the same id) and is logged in one line; other unexpected errors are logged here
+ * with their stack and reach the caller only as INTERNAL.
  */
 export function RpcHandler<C extends RpcContract>(contract: C) {
   return <M extends (input: RpcRequest<C>) => Promise<RpcResponse<C>>>(
@@ -25,10 +27,21 @@ export function RpcHandler<C extends RpcContract>(contract: C) {
         const result = await original.call(this, parsed.data as RpcRequest<C>);
         return contract.response.encode(result);
       } catch (error) {
-        if (!(error instanceof AppError)) logger.error(`${contract.subject} failed`, (error as Error)?.stack ?? String(error));
-        throw new RpcException(toErrorBody(error));
+        const body = toErrorBody(error);
+        if (!(error instanceof AppError)) {
+          if (body.code === ErrorCode.INTERNAL) logger.error(`${contract.subject} failed`, (error as Error)?.stack ?? String(error));
+          else logger.warn(`${contract.subject} failed with ${body.code}: ${oneLine(error)}`);
+        }
+        throw new RpcException(body);
       }
     } as never;
     MessagePattern(contract.subject)(target, key, descriptor);
   };
+}
+
+/** An error's name and the last line of its message (Prisma puts a source excerpt before the message itself). */
+function oneLine(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const lines = String(e?.message ?? error).split('\n').map((l) => l.trim()).filter(Boolean);
+  return `${e?.name ?? 'Error'}: ${lines.at(-1) ?? ''}`.slice(0, 300);
 }
