@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppError,
+  asAppError,
   BatteryStateGet,
   DeviceGet,
   MAX_BATTERY_STATE_DEVICES,
@@ -62,8 +63,10 @@ function errorResult(id: string, error: unknown): OrderResult {
   if (error instanceof AppError) return refuse(id, error.code, error.message);
   const e = error as { code?: string; message?: string };
   if (typeof e?.code === 'string' && e.code in ErrorCode) return refuse(id, e.code as ErrorCode, e.message ?? e.code);
-  // Anything else is ours: every waiter still gets an answer, and no stack trace leaves.
-  return refuse(id, ErrorCode.INTERNAL, 'internal error; retry with the same id');
+  // A database or broker that is down is retryable (UPSTREAM_*); anything else is ours. Every
+  // waiter still gets an answer, and no stack trace leaves.
+  const known = asAppError(error, 'internal error; retry with the same id');
+  return refuse(id, known.code, known.message);
 }
 
 export function stateToView(o: OrderState, intervalStartMs: number): OrderView {

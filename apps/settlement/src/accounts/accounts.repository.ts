@@ -50,6 +50,11 @@ export class AccountsRepository {
     await tx.settlementAccount.createMany({ data: [{ id: uuidv7(), owner, kind, mayOverdraw: kind !== 'participant' }], skipDuplicates: true });
   }
 
+  async ensureMany(tx: Tx, owners: string[], kind: AccountKind): Promise<void> {
+    if (owners.length === 0) return;
+    await tx.settlementAccount.createMany({ data: [...new Set(owners)].map((owner) => ({ id: uuidv7(), owner, kind, mayOverdraw: kind !== 'participant' })), skipDuplicates: true });
+  }
+
   /**
    * Locks the accounts of `owners` for the rest of the transaction, always in id order so
    * that two transfers between the same accounts can never deadlock. Returns them by owner.

@@ -146,4 +146,34 @@ export class OrderHoldsService implements OnApplicationBootstrap {
       },
     };
   }
+
+  /**
+   * `lockForTrade` for the trades of a batch: every buy order's hold is locked at once (in id
+   * order, before any account, as everywhere), `take` reduces a hold in memory — so several
+   * trades of one order each see what the previous left — and `store` writes the changed holds.
+   */
+  async lockForTrades(tx: Tx, buyOrderIds: string[]): Promise<{ reservedOf: (orderId: string) => bigint; take: (orderId: string, costMicro: bigint) => bigint; store: () => Promise<void> }> {
+    const ids = [...new Set(buyOrderIds)];
+    await this.repo.lockOrders(tx, ids);
+    await this.repo.ensureEscrow(tx, uuidv7());
+    const rows = await this.repo.find(tx, ids);
+    const changed = new Set<string>();
+    return {
+      reservedOf: (orderId) => rows.get(orderId)?.reservedMicro ?? 0n,
+      take: (orderId, costMicro) => {
+        const row = rows.get(orderId);
+        if (!row || row.reservedMicro === 0n) return 0n;
+        const taken = costMicro < row.reservedMicro ? costMicro : row.reservedMicro;
+        row.reservedMicro -= taken;
+        row.convertedMicro += taken;
+        changed.add(orderId);
+        return taken;
+      },
+      store: () =>
+        this.repo.setReserved(tx, [...changed].map((id) => {
+          const r = rows.get(id)!;
+          return { orderId: r.orderId, transferId: r.transferId, reservedMicro: r.reservedMicro, convertedMicro: r.convertedMicro };
+        })),
+    };
+  }
 }
