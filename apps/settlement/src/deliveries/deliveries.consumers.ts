@@ -12,7 +12,12 @@ const PER_SWEEP = 200;
 export class DeliveriesConsumers {
   constructor(consumers: EventConsumers, deliveries: DeliveriesService) {
     const trades = DURABLE_CONSUMERS.settlementEnergyTrades;
-    consumers.register({ durable: trades.durable, contract: trades.contract, handle: (event) => deliveries.recordTrade(event) });
+    consumers.register({
+      durable: trades.durable,
+      contract: trades.contract,
+      handle: (event) => deliveries.recordTrade(event),
+      handleBatch: (events) => deliveries.recordTrades(events),
+    });
     const finalized = DURABLE_CONSUMERS.settlementIntervalsFinalized;
     consumers.register({ durable: finalized.durable, contract: finalized.contract, handle: (event) => deliveries.recordInterval(finalized.durable, event) });
     const corrected = DURABLE_CONSUMERS.settlementIntervalsCorrected;

@@ -68,15 +68,25 @@ export class DeliveriesService {
   ) {}
 
   async recordTrade(event: EventEnvelope<TradeFacts>): Promise<void> {
-    const t = event.data;
-    await this.uow.runOnce(DURABLE_CONSUMERS.settlementEnergyTrades.durable, event.id, async (tx) => {
-      const fresh = await this.repo.insertTrade(tx, {
-        tradeId: t.id, eventId: event.id, buyer: t.buyer, seller: t.seller, zone: t.zone, intervalStart: t.intervalStart,
-        energyWh: t.energyWh, priceMicroPerKwh: t.priceMicroPerKwh, valueMicro: t.valueMicro, executedAt: t.executedAt,
-        gridFeeMicroPerKwh: t.gridFeeMicroPerKwh, buyerCostMicro: t.buyerCostMicro,
-      });
-      if (fresh) await this.repo.reopenInterval(tx, t.seller, t.intervalStart);
+    await this.uow.runOnce(DURABLE_CONSUMERS.settlementEnergyTrades.durable, event.id, (tx) => this.insertTrade(tx, event));
+  }
+
+  /** `recordTrade` for the trades that arrived together, in one transaction. */
+  async recordTrades(events: EventEnvelope<TradeFacts>[]): Promise<void> {
+    const byEvent = new Map(events.map((e) => [e.id, e]));
+    await this.uow.runOnceMany(DURABLE_CONSUMERS.settlementEnergyTrades.durable, events.map((e) => e.id), async (tx, _emit, fresh) => {
+      for (const id of fresh) await this.insertTrade(tx, byEvent.get(id)!);
     });
+  }
+
+  private async insertTrade(tx: Tx, event: EventEnvelope<TradeFacts>): Promise<void> {
+    const t = event.data;
+    const fresh = await this.repo.insertTrade(tx, {
+      tradeId: t.id, eventId: event.id, buyer: t.buyer, seller: t.seller, zone: t.zone, intervalStart: t.intervalStart,
+      energyWh: t.energyWh, priceMicroPerKwh: t.priceMicroPerKwh, valueMicro: t.valueMicro, executedAt: t.executedAt,
+      gridFeeMicroPerKwh: t.gridFeeMicroPerKwh, buyerCostMicro: t.buyerCostMicro,
+    });
+    if (fresh) await this.repo.reopenInterval(tx, t.seller, t.intervalStart);
   }
 
   /**
