@@ -20,6 +20,9 @@ import {
 import { AmpoolClient, loginOperator, type Credentials } from '@ampool/client';
 import { applyMigrations, createDatabase, dropDatabase } from '@ampool/persistence';
 
+/** How long a process may take to boot: generous, since the machine may be busy with other work. */
+const BOOT_TIMEOUT_MS = 90_000;
+
 /** A running system for a benchmark: its own database and nats-server, services as processes. */
 export interface BenchSystem {
   client: AmpoolClient;
@@ -82,17 +85,17 @@ export async function startBenchSystem(
         : {}),
       ...(envOverrides[app] ?? {}),
     });
-    procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app)) : startApp(app, envFor(app)))))));
+    procs.push(...(await Promise.all(services.map((app) => (app === 'ledger' ? startValidators(ledgerMembers, envFor(app), { timeoutMs: BOOT_TIMEOUT_MS }) : startApp(app, envFor(app), { timeoutMs: BOOT_TIMEOUT_MS }))))));
     for (let n = 2; n <= instances; n++) {
       for (const app of services.filter((a) => a !== 'ledger')) {
         const instanceId = `${app}-${n}`;
-        procs.push(await startApp(app, { ...envFor(app), INSTANCE_ID: instanceId }, { instanceId }));
+        procs.push(await startApp(app, { ...envFor(app), INSTANCE_ID: instanceId }, { instanceId, timeoutMs: BOOT_TIMEOUT_MS }));
       }
     }
     const gatewayUrls: string[] = [];
     for (let n = 1; n <= instances; n++) {
       const port = await freePort();
-      procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }));
+      procs.push(await startApp('gateway', { NATS_URL: nats.url, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_SECOND: '0' }, { timeoutMs: BOOT_TIMEOUT_MS }));
       gatewayUrls.push(`http://127.0.0.1:${port}`);
     }
     const gatewayUrl = gatewayUrls[0]!;

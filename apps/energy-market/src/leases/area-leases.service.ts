@@ -46,7 +46,6 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
   private timer?: NodeJS.Timeout;
   private sweeping = false;
   private stopped = false;
-  private firstSweep!: Promise<void>;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -66,10 +65,13 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
     this.listener = listener;
   }
 
+  /**
+   * Takes this instance's first areas before it serves. If JetStream does not answer yet (a
+   * busy or restarting server), the service still starts: the lease rounds keep trying, and
+   * requests for areas nobody writes are answered 503 meanwhile.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    this.bucket = await LeaseBucket.open(this.nc, { bucket: ENERGY_LEASE_BUCKET, owner: this.instance, ttlMs: this.options.ttlMs });
-    this.firstSweep = this.sweep();
-    await this.firstSweep;
+    await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.options.renewMs);
   }
 
@@ -144,10 +146,11 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** One round: heartbeat, renewals, free areas taken up to the fair share, surplus handed over. */
   private async sweep(): Promise<void> {
-    if (this.sweeping || this.stopped || !this.bucket) return;
+    if (this.sweeping || this.stopped) return;
     this.sweeping = true;
-    const bucket = this.bucket;
     try {
+      this.bucket ??= await LeaseBucket.open(this.nc, { bucket: ENERGY_LEASE_BUCKET, owner: this.instance, ttlMs: this.options.ttlMs });
+      const bucket = this.bucket;
       await bucket.put(INSTANCE + this.instance, String(Date.now()));
       for (const areaId of [...this.adopted.keys()]) {
         const key = AREA + areaId;
