@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { generateKeyPair, hex, publicKeyFromSecret } from '@ampool/crypto';
 import { createGenesis, genesisHash, labelledSecretKey, parseGenesis, SERVICE_ENTRY_TYPES, type LedgerSubmittingService } from '@ampool/ledger';
 import { connect } from '@nats-io/transport-node';
-import { spawnApp, type ServiceProcess } from './app-process';
+import { spawnApp, startApp, type ServiceProcess } from './app-process';
 
 /** The validators every Ampool system runs, each with its own schema for its copy of the chain. */
 export const LEDGER_VALIDATORS = [
@@ -86,12 +86,20 @@ export function ledgerSubmitterEnv(members: LedgerMembers, app: string): Record<
 
 /**
  * The three validators as one process group: `ledger` in the harnesses. Stopping or
- * killing it stops all three; `members[i]` reaches one of them (fault tests).
+ * killing it stops all three (and any standbys); `members[i]` reaches one of them (fault tests).
  */
 export interface ValidatorGroup extends ServiceProcess {
   members: ServiceProcess[];
+  /** Standby instances started with `startStandby`, in start order. */
+  standbys: ServiceProcess[];
   /** (Re)starts validator `i` and waits until the ledger answers its health check. */
   restart(i: number): Promise<ServiceProcess>;
+  /**
+   * Starts another instance of validator `i` (same member: name, key, schema; its own
+   * INSTANCE_ID, default `<name>-standby-<n>`) and waits until that instance answers health.
+   * It stands by until it holds the member's lease (`validator.<name>` in LEDGER_LEASES).
+   */
+  startStandby(i: number, instanceId?: string): Promise<ServiceProcess>;
 }
 
 /** Starts the three validators with `baseEnv` (database, NATS) plus each one's own settings. */
@@ -101,6 +109,8 @@ export async function startValidators(
   options: { onOutput?: (chunk: string) => void; probeCredentials?: { user: string; pass: string }; timeoutMs?: number } = {},
 ): Promise<ValidatorGroup> {
   const procs: ServiceProcess[] = [];
+  const standbys: ServiceProcess[] = [];
+  const all = () => [...procs, ...standbys];
   const startOne = async (i: number) => {
     const env: Record<string, string> = { ...baseEnv, ...members.envFor(i), INSTANCE_ID: LEDGER_VALIDATORS[i]!.name };
     // All three answer the `ledger` health subject (one queue group), so each is also waited
@@ -123,13 +133,22 @@ export async function startValidators(
       return procs[0]!.pid;
     },
     members: procs,
-    output: () => procs.map((p, i) => `--- ${LEDGER_VALIDATORS[i]!.name}\n${p.output()}`).join('\n'),
-    kill: async (signal) => (await Promise.all(procs.map((p) => p.kill(signal))))[0] ?? null,
-    stop: async () => (await Promise.all(procs.map((p) => p.stop())))[0] ?? null,
+    standbys,
+    output: () => [...procs.map((p, i) => `--- ${LEDGER_VALIDATORS[i]!.name}\n${p.output()}`), ...standbys.map((p, i) => `--- standby ${i + 1}\n${p.output()}`)].join('\n'),
+    kill: async (signal) => (await Promise.all(all().map((p) => p.kill(signal))))[0] ?? null,
+    stop: async () => (await Promise.all(all().map((p) => p.stop())))[0] ?? null,
     exited: Promise.all(procs.map((p) => p.exited)).then((codes) => codes[0] ?? null),
     restart: async (i) => {
       await procs[i]?.stop();
       return startOne(i);
+    },
+    startStandby: async (i, instanceId) => {
+      const v = LEDGER_VALIDATORS[i];
+      if (!v) throw new Error(`no validator ${i}`);
+      const id = instanceId ?? `${v.name}-standby-${standbys.length + 1}`;
+      const p = await startApp('ledger', { ...baseEnv, ...members.envFor(i), INSTANCE_ID: id }, { onOutput: options.onOutput, probeCredentials: options.probeCredentials, timeoutMs: options.timeoutMs, instanceId: id });
+      standbys.push(p);
+      return p;
     },
   };
   return group;

@@ -69,6 +69,7 @@ import {
   ENERGY_JOURNAL_STREAM,
   ENERGY_AREA_SUBJECT_PREFIX,
   ENERGY_LEASE_BUCKET,
+  LEDGER_LEASE_BUCKET,
   MarketDepth,
   MarketFlows,
   MarketStats,
@@ -184,7 +185,8 @@ const NEEDS: Record<NatsUser, UserNeeds> = {
     calls: [],
     serves: true,
     listens: [],
-    buckets: [],
+    // Instances of one member share its validator by a lease: one validates, the others stand by.
+    buckets: [LEDGER_LEASE_BUCKET],
     readsBuckets: [CLOCK_BUCKET],
     readsInOrder: [STREAMS.ledgerSubmit, STREAMS.ledgerVotes],
   },

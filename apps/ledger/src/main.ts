@@ -20,6 +20,7 @@ void runMain(async () => {
     schema: config.LEDGER_SCHEMA,
     databaseUrl: config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
+    lease: { ttlMs: config.LEDGER_LEASE_TTL_MS, renewMs: Math.min(config.LEDGER_LEASE_RENEW_MS, Math.floor(config.LEDGER_LEASE_TTL_MS / 3)) },
   };
   await startService({ service: 'ledger', module: LedgerModule.forRoot(config, settings), servers: config.NATS_URL, logLevel: config.LOG_LEVEL, user: config.NATS_USER, pass: config.NATS_PASSWORD });
 });

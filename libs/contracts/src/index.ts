@@ -86,5 +86,6 @@ export * from './ledger/entry-proof.contract';
 export * from './ledger/consistency-proof.contract';
 export * from './ledger/block-get.contract';
 export * from './ledger/ledger-status.contract';
+export * from './ledger/validator-lease.contract';
 export * from './operator/live-stream';
 export * from './clock/clock-setting';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EntryCommitted, STREAMS, type EventData } from '@ampool/contracts';
@@ -41,6 +41,14 @@ const STORE_QUEUE_MAX = 4;
 
 const decoder = new TextDecoder();
 
+/** Thrown where this instance would write for the member without a lease it can still count on. */
+export class LeaseExpiredError extends Error {
+  override readonly name = 'LeaseExpiredError';
+  constructor(validator: string) {
+    super(`the lease of validator ${validator} may have expired: this instance stops writing for it`);
+  }
+}
+
 /** Signature verdicts computed ahead, found by the signature and matched on key and message. */
 type Verdicts = Map<string, { key: Uint8Array; message: Uint8Array; ok: boolean }[]>;
 
@@ -62,9 +70,19 @@ function verdictOf(verdicts: Verdicts, key: Uint8Array, message: Uint8Array, sig
  * refuses the ones that do not verify or sign another header, records finality once a
  * quorum signed its header, and announces final trades, holds and transfers (`EntryCommitted`, with ids
  * derived from the entry so the three validators' announcements are one event).
+ *
+ * A member may run several instances; only the one holding the member's lease runs this
+ * pipeline ({@link start}, {@link stop}: see `ValidatorLease`). A standby serves reads from
+ * the member's schema ({@link refreshView}) and, once it takes the lease, rebuilds from that
+ * schema and the streams like a validator that restarted. Two instances that both believe
+ * they hold the lease (a paused holder that has not noticed its loss) still cannot make the
+ * member sign two headers at one height: a block is signed only after the transaction that
+ * stores it at its height committed (the height is the table's key), and signatures are
+ * otherwise published only for blocks read back from the schema, so every signature of this
+ * member is of the one header its schema holds at that height.
  */
 @Injectable()
-export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy {
+export class ValidatorService implements OnModuleDestroy {
   private readonly logger = new Logger(ValidatorService.name);
   readonly genesis: Genesis;
   private readonly js: JetStreamClient;
@@ -77,7 +95,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   private storedHeight = 0;
   private finalHeight = 0;
   private running = false;
-  private readonly active = new Set<ConsumerMessages>();
+  private readonly readers = new Set<ConsumerMessages>();
   private readonly loops: Promise<void>[] = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private announcing: Promise<void> = Promise.resolve();
@@ -92,6 +110,12 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   private votesMessages: ConsumerMessages | undefined;
   /** Finality listeners (tests and the status endpoint wait on this). */
   private readonly finalityWaiters = new Set<() => void>();
+  private preparing: Promise<void> | undefined;
+  /** Starts and stops of the pipeline, one after the other. */
+  private transition: Promise<void> = Promise.resolve();
+  private destroyed = false;
+  /** Whether this instance may still write for the member (its lease cannot have expired yet). */
+  private leaseValid: () => boolean = () => true;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -122,20 +146,102 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     return found;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
-    await ensureStreams(jsm, [STREAMS.ledgerSubmit, STREAMS.ledgerVotes]);
-    await this.store.insertMembership(this.store.pool, 1, this.genesis.membership);
-    const first = await this.store.block(1);
-    if (first && first.header.previousHeaderHash !== genesisHash(this.genesis)) {
-      throw new Error(`schema ${this.settings.schema} holds a chain from another genesis: use a fresh database (or the genesis it was built from)`);
+  /** Whether this instance runs the validator now (it holds the member's lease). */
+  get active(): boolean {
+    return this.running;
+  }
+
+  /**
+   * What every instance does at boot, active or standby: the streams exist, the schema holds
+   * this genesis's chain, and the view that reads are answered from is loaded.
+   */
+  prepare(): Promise<void> {
+    return (this.preparing ??= (async () => {
+      const jsm = await jetstreamManager(this.nc);
+      await ensureStreams(jsm, [STREAMS.ledgerSubmit, STREAMS.ledgerVotes]);
+      await this.store.insertMembership(this.store.pool, 1, this.genesis.membership);
+      const first = await this.store.block(1);
+      if (first && first.header.previousHeaderHash !== genesisHash(this.genesis)) {
+        throw new Error(`schema ${this.settings.schema} holds a chain from another genesis: use a fresh database (or the genesis it was built from)`);
+      }
+      await this.refreshView();
+    })());
+  }
+
+  /**
+   * While standing by: heights and memberships as the active instance has stored them in the
+   * member's schema, so reads answered here (status, proofs) follow the chain.
+   */
+  async refreshView(): Promise<void> {
+    if (this.running) return;
+    const memberships = await this.store.memberships();
+    const last = await this.store.lastBlock();
+    const finalHeight = await this.store.lastFinalHeight();
+    if (this.running) return;
+    this.memberships.length = 0;
+    for (const m of memberships) this.memberships.push({ fromHeight: m.fromHeight, view: new MembershipView(m.membership) });
+    this.storedHeight = last?.header.height ?? 0;
+    this.logSize = last?.header.logSize ?? 0;
+    if (finalHeight > this.finalHeight) {
+      this.finalHeight = finalHeight;
+      for (const w of this.finalityWaiters) w();
     }
+  }
+
+  /**
+   * Starts the pipeline (this instance took the member's lease); after a stop, starts it
+   * afresh. `leaseValid` is asked before each batch of the submit stream is judged and before
+   * each block is stored and signed: once it says no, the pipeline stops by itself, so a
+   * holder that was stalled past its lease (a long pause) records nothing more for the member,
+   * whichever of its timers and reads runs first when it resumes.
+   */
+  start(leaseValid: () => boolean = () => true): Promise<void> {
+    return this.serially(async () => {
+      this.leaseValid = leaseValid;
+      await this.startPipeline();
+    });
+  }
+
+  /** Fails when the lease may have expired, and has the pipeline stop (it is not awaited here: the reader that asks is part of it). */
+  private checkLease(): void {
+    if (this.leaseValid()) return;
+    if (this.running) void this.stop();
+    throw new LeaseExpiredError(this.name);
+  }
+
+  /**
+   * Stops the pipeline (the lease was lost or is being given up): nothing more is read,
+   * stored, signed or announced once this resolves.
+   */
+  stop(): Promise<void> {
+    return this.serially(() => this.stopPipeline());
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.transition.catch(() => undefined).then(step);
+    this.transition = next;
+    return next;
+  }
+
+  private async startPipeline(): Promise<void> {
+    if (this.running || this.destroyed) return;
+    await this.prepare();
+    const jsm = await jetstreamManager(this.nc);
     const last = await this.store.lastBlock();
     const streamLast = (await jsm.streams.info(STREAMS.ledgerSubmit.name)).state.last_seq;
     if (last && streamLast < last.header.streamSeq) {
       throw new Error(`the submit stream ends at ${streamLast} but this chain was cut up to ${last.header.streamSeq}: the stream was recreated; use a fresh database`);
     }
+    // What a previous run of the pipeline in this process left in memory is rebuilt from the schema.
+    this.unfinal.clear();
+    this.pendingVotes.clear();
+    this.pendingVoteCount = 0;
+    this.votesMessages = undefined;
+    this.submitMessages = undefined;
+    this.lastTickHeight = 0;
+    this.loops.length = 0;
     await this.restore();
+    if (this.destroyed) return;
     this.running = true;
     this.loops.push(this.readLoop(STREAMS.ledgerSubmit.name, () => this.engine.position + 1, (msgs) => this.onSubmitted(msgs), () => this.restore()));
     this.loops.push(this.readLoop(STREAMS.ledgerVotes.name, () => 1, (msgs) => this.onVotes(msgs)));
@@ -149,6 +255,20 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
     })();
     this.readySub = ready;
     this.logger.log(`validator ${this.name}: chain ${this.genesis.chainId} at height ${this.storedHeight} (final ${this.finalHeight}), log size ${this.logSize}`);
+  }
+
+  private async stopPipeline(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
+    this.readySub?.unsubscribe();
+    this.readySub = undefined;
+    for (const m of this.readers) await m.close().catch(() => undefined);
+    await Promise.all(this.loops);
+    await this.storing;
+    await this.announcing.catch(() => undefined);
+    this.logger.log(`validator ${this.name}: stopped at height ${this.storedHeight} (final ${this.finalHeight})`);
   }
 
   /**
@@ -199,13 +319,9 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    if (this.tickTimer) clearInterval(this.tickTimer);
-    this.readySub?.unsubscribe();
-    for (const m of this.active) await m.close().catch(() => undefined);
-    await Promise.all(this.loops);
-    await this.storing;
-    await this.announcing.catch(() => undefined);
+    this.destroyed = true;
+    await this.stop().catch(() => undefined);
+    await this.preparing?.catch(() => undefined);
     await this.store.close();
   }
 
@@ -226,7 +342,9 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
         // Short pulls: the ordered consumer lives on one server, and if that server dies the
         // missed heartbeats (half the pull's expiry, twice) are what make it start over elsewhere.
         const messages = await consumer.consume({ max_messages: 1_000, expires: READ_EXPIRES_MS });
-        this.active.add(messages);
+        this.readers.add(messages);
+        // Stopped while the consumer was being made: the stop closed only the readers it saw.
+        if (!this.running) void messages.close().catch(() => undefined);
         if (recover) this.submitMessages = messages;
         else this.votesMessages = messages;
         const buffer: JsMsg[] = [];
@@ -255,13 +373,14 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
           }
           await working;
         } finally {
-          this.active.delete(messages);
+          this.readers.delete(messages);
           await messages.close().catch(() => undefined);
         }
         if (failure !== undefined) throw failure;
         backoffMs = 100;
       } catch (error) {
-        if (!this.running) break;
+        // A lost lease stops the pipeline (checkLease): nothing to resume.
+        if (!this.running || error instanceof LeaseExpiredError) break;
         this.logger.warn(`${stream} reader interrupted: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 5_000);
@@ -272,6 +391,9 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async onSubmitted(msgs: JsMsg[]): Promise<void> {
     if (this.storeFailure !== undefined) throw this.storeFailure;
+    // A holder whose engine is behind the schema (another instance stored blocks meanwhile)
+    // would judge entries already in those blocks as duplicates: it must judge nothing.
+    this.checkLease();
     const ids: string[] = [];
     for (const m of msgs) {
       if (m.subject === TICK_SUBJECT) continue;
@@ -297,6 +419,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
         await this.queueStore(block);
       }
     }
+    this.checkLease();
     await this.store.recordRefusals(refusals);
     if (refusals.length > 0) this.logger.warn(`refused ${refusals.length} submission(s): ${[...new Set(refusals.map((r) => r.code))].join(', ')}`);
   }
@@ -362,6 +485,7 @@ export class ValidatorService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async storeAndSign(block: ClosedBlock): Promise<void> {
+    this.checkLease();
     await this.store.appendBlock(block);
     const h = block.header;
     this.storedHeight = h.height;
