@@ -1,0 +1,38 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, type TestNats } from '@ampool/testing';
+import { NonceStore } from './nonce-store.service';
+
+/** Two gateway instances share the nonces: a replayed request is refused whichever gateway it reaches. */
+describe('NonceStore shared by gateway instances (real nats-server)', () => {
+  let nats: TestNats;
+  const connections: NatsConnection[] = [];
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await nats?.stop();
+  });
+
+  async function gateway(): Promise<NonceStore> {
+    const nc = await connect({ servers: nats.url });
+    connections.push(nc);
+    const store = new NonceStore(nc);
+    await store.onModuleInit();
+    return store;
+  }
+
+  it('lets exactly one of two instances accept a nonce, however the requests race', async () => {
+    const [a, b] = [await gateway(), await gateway()];
+    for (let i = 0; i < 50; i++) {
+      const nonce = `n-${i}-${Math.random()}`;
+      const won = await Promise.all([a.claim('key-1', nonce), b.claim('key-1', nonce), a.claim('key-1', nonce), b.claim('key-1', nonce)]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+    }
+    // The same nonce under another key is another request.
+    expect(await a.claim('key-1', 'shared')).toBe(true);
+    expect(await b.claim('key-2', 'shared')).toBe(true);
+    expect(await b.claim('key-1', 'shared')).toBe(false);
+  });
+});
