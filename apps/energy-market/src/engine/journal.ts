@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -19,13 +20,19 @@ export interface JournalRecord {
 /**
  * The markets' write-ahead log in JetStream (stream ENERGY_JOURNAL). One subject per market;
  * each append names the subject sequence it expects to follow, so a market has exactly one
- * writer and no gaps, and carries `Nats-Msg-Id` = market and batch number, so an append that
- * is repeated after a lost acknowledgement is stored once.
+ * writer and no gaps, and carries `Nats-Msg-Id` = market, batch number and this process's
+ * writer id, so an append that is repeated after a lost acknowledgement is stored once. The
+ * writer id matters: JetStream answers a message id it has seen with the stored message's
+ * acknowledgement without checking the expected sequence, so two writers of one market (a
+ * lease that moved while its old holder still ran) sending the same batch number must not
+ * share an id — the second is then refused for its sequence and rebuilds from the journal.
  */
 @Injectable()
 export class Journal implements OnModuleInit {
   private readonly js: JetStreamClient;
   private jsm?: JetStreamManager;
+  /** This process as a journal writer (a restart is another writer). */
+  private readonly writer = randomUUID();
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {
     this.js = jetstream(nc);
@@ -44,11 +51,16 @@ export class Journal implements OnModuleInit {
   async append(subject: string, entry: JournalEntry, lastSeq: number): Promise<number> {
     const payload = journalJson(entry);
     const ack = await this.js.publish(subject, payload, {
-      msgID: `${entry.market}#${entry.batch}`,
+      msgID: this.messageIdOf(entry),
       expect: { lastSubjectSequence: lastSeq },
       timeout: APPEND_TIMEOUT_MS,
     });
     return ack.seq;
+  }
+
+  /** The message id an append of this batch by this process carries. */
+  private messageIdOf(entry: JournalEntry): string {
+    return `${entry.market}#${entry.batch}#${this.writer}`;
   }
 
   /** Every message of a market after `afterSeq`, in order. */

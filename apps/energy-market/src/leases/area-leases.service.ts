@@ -82,7 +82,7 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all([...this.adopted.keys()].map((a) => this.giveUp(a, true)));
+    await Promise.all([...this.adopted.keys()].map((a) => this.handOver(a, true)));
     await this.bucket?.release(INSTANCE + this.instance).catch(() => undefined);
   }
 
@@ -124,49 +124,65 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.log(`writing area ${areaId}`);
       },
       async (error: Error) => {
-        // Its markets could not be loaded (the database is down): let another instance, or a later sweep, try.
+        // Its markets could not be loaded (the database is down): let another instance, or a later round, try.
         this.logger.warn(`taking area ${areaId} over failed: ${error.message}`);
-        if (this.adopted.get(areaId) === loading) await this.giveUp(areaId, false, true);
+        if (this.adopted.get(areaId) === loading) await this.handOver(areaId, false);
       },
     );
     this.adopted.set(areaId, loading);
   }
 
   /**
-   * Stops writing an area. `graceful`: queued commands finish and the lease is released for
-   * another instance to take at once; otherwise (lost) queued commands are refused.
+   * Stops writing an area and releases its lease for another instance to take at once.
+   * `graceful`: the commands already queued finish first (the lease is still renewed
+   * meanwhile, since its key stays held until released); otherwise they are refused.
    */
-  private async giveUp(areaId: string, graceful: boolean, releaseLease = graceful): Promise<void> {
+  private async handOver(areaId: string, graceful: boolean): Promise<void> {
     this.adopted.delete(areaId);
     this.listener?.unlisten(areaId);
     await this.engine.release(areaId, graceful);
-    if (releaseLease) await this.bucket?.release(AREA + areaId).catch((e: Error) => this.logger.warn(`releasing area ${areaId}: ${e.message}`));
-    else this.bucket?.forget(AREA + areaId);
+    if (this.bucket?.holds(AREA + areaId)) await this.bucket.release(AREA + areaId).catch((e: Error) => this.logger.warn(`releasing area ${areaId}: ${e.message}`));
   }
 
-  /** One round: heartbeat, renewals, free areas taken up to the fair share, surplus handed over. */
+  /** The lease was lost (taken, or not renewed in time): stop writing at once, journal nothing more. */
+  private async lose(areaId: string): Promise<void> {
+    this.adopted.delete(areaId);
+    this.listener?.unlisten(areaId);
+    this.bucket?.forget(AREA + areaId);
+    await this.engine.release(areaId, false);
+  }
+
+  /**
+   * Renews every area lease this instance holds — also those being handed over — each on its
+   * own, so one that cannot be reached does not keep the others from being renewed.
+   */
+  private async renewAll(bucket: LeaseBucket): Promise<void> {
+    for (const key of bucket.heldKeys(AREA)) {
+      const areaId = key.slice(AREA.length);
+      let kept: boolean;
+      try {
+        kept = await bucket.renew(key);
+      } catch (error) {
+        // The bucket is unreachable: keep writing while the lease cannot have expired yet.
+        kept = !bucket.expiredLocally(key, this.options.renewMs);
+        if (!kept) this.logger.warn(`area ${areaId}: lease not renewed in time (${(error as Error).message})`);
+      }
+      if (!kept) {
+        this.logger.warn(`area ${areaId}: lease lost; another instance writes it now`);
+        await this.lose(areaId);
+      }
+    }
+  }
+
+  /** One round: renewals, heartbeat, free areas taken up to the fair share, surplus handed over. */
   private async sweep(): Promise<void> {
     if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     try {
       this.bucket ??= await LeaseBucket.open(this.nc, { bucket: ENERGY_LEASE_BUCKET, owner: this.instance, ttlMs: this.options.ttlMs });
       const bucket = this.bucket;
+      await this.renewAll(bucket);
       await bucket.put(INSTANCE + this.instance, String(Date.now()));
-      for (const areaId of [...this.adopted.keys()]) {
-        const key = AREA + areaId;
-        let kept: boolean;
-        try {
-          kept = await bucket.renew(key);
-        } catch (error) {
-          // The bucket is unreachable: keep writing while the lease cannot have expired yet.
-          kept = !bucket.expiredLocally(key, this.options.renewMs);
-          if (!kept) this.logger.warn(`area ${areaId}: lease not renewed in time (${(error as Error).message})`);
-        }
-        if (!kept) {
-          this.logger.warn(`area ${areaId}: lease lost; another instance writes it now`);
-          await this.giveUp(areaId, false);
-        }
-      }
       const areas = (await this.areas.all()).map((a) => a.id);
       const instances = (await bucket.entries(INSTANCE)).size;
       const share = fairShare(areas.length, Math.max(1, instances));
@@ -178,7 +194,8 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
         if (await bucket.acquire(AREA + areaId)) this.adopt(areaId);
       }
       // Hand one area over per round while holding more than a fair share, and only when
-      // some instance holds less (so it will take it).
+      // some instance holds less (so it will take it). The handover drains in the background:
+      // the rounds go on renewing every lease meanwhile.
       const counts = new Map<string, number>();
       for (const owner of holders.values()) counts.set(owner, (counts.get(owner) ?? 0) + 1);
       const someoneShort = instances > counts.size || [...counts.entries()].some(([owner, n]) => owner !== this.instance && n < share);
@@ -186,7 +203,7 @@ export class AreaLeases implements OnApplicationBootstrap, BeforeApplicationShut
         const areaId = [...this.adopted.keys()].at(-1)!;
         this.cooldown.set(areaId, Date.now() + 3 * this.options.renewMs);
         this.logger.log(`handing area ${areaId} over (holding ${this.adopted.size}, fair share ${share})`);
-        await this.giveUp(areaId, true);
+        void this.handOver(areaId, true);
       }
     } catch (error) {
       this.logger.warn(`lease round failed: ${(error as Error).message}`);
