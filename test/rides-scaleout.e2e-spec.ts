@@ -157,6 +157,35 @@ describe('the ride market on two instances', () => {
     await expectBooksAgree();
   });
 
+  it('ends a booking refused for funds and retried on both instances while a deposit lands either confirmed with its money held or undone with none', async () => {
+    const riders = await Promise.all(Array.from({ length: 4 }, () => sys.participant('rider')));
+    const t = await publishTrip(sys.client, driver.key, trip({ seatsOffered: 20 }));
+    const results: { id: string; codes: string[] }[] = [];
+    for (const [k, rider] of riders.entries()) {
+      await fund(rider.did, 1_000n);
+      const body = { id: uuidv7(), tripId: t.id, pickup: A, dropoff: C, seats: 1 };
+      // The same request again and again on both instances; the rider's money arrives at a different moment each round.
+      const codes = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => sleep(i * 15).then(() => codeOf(bookSeats(sys.client, rider.key, body)))),
+        sleep(k * 10).then(() => fund(rider.did, 500_000_000n)).then(() => 'DEPOSIT'),
+      ]);
+      results.push({ id: body.id, codes: codes.filter((c) => c !== 'DEPOSIT') as string[] });
+    }
+    await expectBooksAgree();
+    for (const r of results) {
+      expect(r.codes.every((c) => ['OK', 'INSUFFICIENT_FUNDS', 'ID_CONFLICT'].includes(c))).toBe(true);
+      const [row] = await query<{ state: string }>(sys.db.url, 'SELECT state FROM rides.booking WHERE id = $1', [r.id]);
+      const [hold] = await query<{ state: string }>(sys.db.url, 'SELECT state FROM settlement.booking_hold WHERE booking_id = $1', [r.id]);
+      // Confirmed with its hold, or gone with no hold (never placed, or released by the compensation).
+      if (row) expect([row.state, hold?.state]).toEqual(['confirmed', 'held']);
+      else expect(hold === undefined || hold.state === 'released').toBe(true);
+      if (r.codes.includes('OK')) expect(row?.state).toBe('confirmed');
+    }
+    const [legs] = await query<{ max: number }>(sys.db.url, 'SELECT max(seats_taken)::int AS max FROM rides.trip_leg WHERE trip_id = $1', [t.id]);
+    const [live] = await query<{ n: number }>(sys.db.url, `SELECT count(*)::int AS n FROM rides.booking WHERE trip_id = $1`, [t.id]);
+    expect(legs!.max).toBe(live!.n);
+  });
+
   it('lets approvals, declines and cancellations land on either instance', async () => {
     const rider = await sys.participant('rider');
     await fund(rider.did, 500_000_000n);
