@@ -225,7 +225,7 @@ describe('the ride market on two instances', () => {
     const TRIPS = 4;
     const SEATS = 20;
     const BOOKINGS = 120;
-    const trips = [];
+    const trips: { id: string }[] = [];
     for (let i = 0; i < TRIPS; i++) trips.push(await publishTrip(sys.client, driver.key, trip({ seatsOffered: SEATS })));
     const riders = await Promise.all(Array.from({ length: 8 }, () => sys.participant('rider')));
     for (const r of riders) await fund(r.did, 1_000_000_000n);
