@@ -1,6 +1,7 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ApiError, approveBooking, bookSeats, cancelBooking, cancelTrip, declineBooking, getBooking, publishTrip, searchRides, type RegisteredParticipant, type TripBody } from '@ampool/client';
-import { Health } from '@ampool/contracts';
+import { BookingConfirmed, Health, STREAMS } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { RpcClient } from '@ampool/messaging';
 import { eventually, query, startTestSystem, type TestSystem } from '@ampool/testing';
@@ -283,6 +284,26 @@ describe('the ride market on two instances', () => {
       const [legs] = await query<{ max: number }>(sys.db.url, 'SELECT max(seats_taken)::int AS max FROM rides.trip_leg WHERE trip_id = $1', [t.id]);
       expect(legs!.max).toBe(live.filter((b) => b.trip_id === t.id).length);
     }
+    // Both instances' outbox relays (the victim's rows taken over by the survivor) announced
+    // every confirmation exactly once: rows are taken with SKIP LOCKED, and a row published again
+    // after the kill carries the same Nats-Msg-Id, which the stream drops.
+    await eventually(async () => {
+      const [row] = await query<{ n: number }>(sys.db.url, 'SELECT count(*)::int AS n FROM rides.outbox');
+      return row!.n === 0;
+    }, 30_000, 'the outbox to drain');
+    const announced = new Map<string, number>();
+    const consumer = await jetstream(nc).consumers.get(STREAMS.rides.name, { filter_subjects: BookingConfirmed.subject, deliver_policy: DeliverPolicy.All });
+    let left = (await consumer.info()).num_pending;
+    while (left > 0) {
+      const batch = await consumer.fetch({ max_messages: Math.min(left, 500), expires: 2_000 });
+      for await (const m of batch) {
+        const id = (m.json() as { data: { bookingId: string } }).data.bookingId;
+        announced.set(id, (announced.get(id) ?? 0) + 1);
+        left--;
+      }
+    }
+    expect(live.every((b) => announced.get(b.id) === 1)).toBe(true);
+    expect([...announced.values()].every((n) => n === 1)).toBe(true);
     // Whether the kill caught requests in flight depends on timing; report it, do not require it.
     if (retries === 0) console.warn('rides-scaleout: the kill caught no request in flight this time');
   });

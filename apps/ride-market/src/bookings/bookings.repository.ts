@@ -45,6 +45,11 @@ interface BookingSqlRow {
 const COLUMNS = `id::text, trip_id::text, rider, driver, booking_mode, state, hold_state, seats, from_m, to_m, pickup, dropoff, pickup_at, dropoff_at,
   fare_per_seat_micro, fare_micro, fee_micro, request_hash, expires_at, rule, rider_refund_micro, driver_payout_micro, platform_fee_micro,
   cancelled_by, created_at, updated_at`;
+/** COLUMNS of `rides.booking AS b`, for statements that join it. */
+const B_COLUMNS = COLUMNS.replace(
+  /\b(id|trip_id|rider|driver|booking_mode|state|hold_state|seats|from_m|to_m|pickup|dropoff|pickup_at|dropoff_at|fare_per_seat_micro|fare_micro|fee_micro|request_hash|expires_at|rule|rider_refund_micro|driver_payout_micro|platform_fee_micro|cancelled_by|created_at|updated_at)\b/g,
+  'b.$1',
+);
 
 function toRecord(r: BookingSqlRow): BookingRecord {
   return {
@@ -122,7 +127,7 @@ export class BookingsRepository {
       `UPDATE rides.booking AS b SET state = x.state, hold_state = 'held', expires_at = x.expires_at, updated_at = CURRENT_TIMESTAMP
        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, state, expires_at), rides.trip AS t
        WHERE b.id = x.id AND b.state = 'reserved' AND b.hold_state = 'placing' AND t.id = b.trip_id AND t.status = 'published'
-       RETURNING ${COLUMNS.replace(/\b(id|trip_id|rider|driver|booking_mode|state|hold_state|seats|from_m|to_m|pickup|dropoff|pickup_at|dropoff_at|fare_per_seat_micro|fare_micro|fee_micro|request_hash|expires_at|rule|rider_refund_micro|driver_payout_micro|platform_fee_micro|cancelled_by|created_at|updated_at)\b/g, 'b.$1')}`,
+       RETURNING ${B_COLUMNS}`,
       items.map((i) => i.id), items.map((i) => i.state), items.map((i) => i.expiresAt),
     );
     return rows.map(toRecord);
@@ -204,12 +209,17 @@ export class BookingsRepository {
   }
 
   /**
-   * Bookings stuck between saga steps for longer than `olderThan`: reserved (hold not
-   * confirmed, or claimed for compensation) or releasing.
+   * Takes bookings stuck between saga steps for longer than `olderThan` — reserved (hold not
+   * confirmed, or claimed for compensation) or releasing — for one sweep: their `updated_at`
+   * moves to now, so another instance's sweep leaves them alone until they are stuck again
+   * (the sweeper that took them died or failed). Rows locked by a transaction in flight are skipped.
    */
-  async stuck(olderThan: Date, limit: number): Promise<BookingRecord[]> {
+  async claimStuck(olderThan: Date, limit: number): Promise<BookingRecord[]> {
     const rows = await this.prisma.$queryRawUnsafe<BookingSqlRow[]>(
-      `SELECT ${COLUMNS} FROM rides.booking WHERE hold_state IN ('placing', 'releasing') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+      `UPDATE rides.booking AS b SET updated_at = CURRENT_TIMESTAMP
+       FROM (SELECT id FROM rides.booking WHERE hold_state IN ('placing', 'releasing') AND updated_at < $1
+             ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED) AS s
+       WHERE b.id = s.id RETURNING ${B_COLUMNS}`,
       olderThan, limit,
     );
     return rows.map(toRecord);

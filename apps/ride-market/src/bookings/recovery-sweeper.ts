@@ -59,7 +59,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
    * Returns what was done.
    */
   async sweep(nowMs = this.clock.now(), cutoffMs = Date.now() - 2 * this.config.RPC_TIMEOUT_MS): Promise<{ driven: number; released: number; expired: number }> {
-    const stuck = await this.bookings.stuck(new Date(cutoffMs), PER_SWEEP);
+    // Taken, not just read: two instances sweeping at once do not both drive the same bookings.
+    const stuck = await this.bookings.claimStuck(new Date(cutoffMs), PER_SWEEP);
     const reserved = stuck.filter((b) => b.state === 'reserved');
     // A reserved booking with its hold `releasing` is a compensation left half done: drive() finishes it.
     const releasing = stuck.filter((b) => b.holdState === 'releasing' && b.state !== 'reserved');
