@@ -99,20 +99,20 @@ describe('the ride market on two instances', () => {
     const publishedAt = Date.now();
     await eventually(async () => (await search(rider, 3)).some((o) => o.tripId === t.id), 5_000, 'the trip to be found');
     // Found once, by one instance; a few refresh periods later every instance has it.
-    await sleep(Math.max(0, publishedAt + 4 * INDEX_REFRESH_MS + 500 - Date.now()));
+    await sleep(Math.max(0, publishedAt + 4 * INDEX_REFRESH_MS + 1_000 - Date.now()));
     for (let i = 0; i < 16; i++) expect((await search(rider, 3)).map((o) => o.tripId)).toContain(t.id);
 
     // A seat booked (through whichever instance) is gone from every instance's answers shortly after.
     const b = await bookSeats(sys.client, rider.key, { id: uuidv7(), tripId: t.id, pickup: A, dropoff: C, seats: 1 });
     expect(b.state).toBe('confirmed');
-    await sleep(4 * INDEX_REFRESH_MS + 500);
+    await sleep(4 * INDEX_REFRESH_MS + 1_000);
     for (let i = 0; i < 16; i++) {
       expect((await search(rider, 3)).map((o) => o.tripId)).not.toContain(t.id);
       expect((await search(rider, 2)).map((o) => o.tripId)).toContain(t.id);
     }
     // The seat given back is offered again everywhere.
     expect((await cancelBooking(sys.client, rider.key, b.id)).state).toBe('cancelled');
-    await sleep(4 * INDEX_REFRESH_MS + 500);
+    await sleep(4 * INDEX_REFRESH_MS + 1_000);
     for (let i = 0; i < 16; i++) expect((await search(rider, 3)).map((o) => o.tripId)).toContain(t.id);
     await expectBooksAgree();
   });
