@@ -125,4 +125,22 @@ describe('the booking saga with two drives of one booking', () => {
     // Every release asked for gives the rider everything back.
     for (const [rs] of settlement.release.mock.calls) expect(rs).toEqual([expect.objectContaining({ bookingId: input.id, rule: 'hold-refused', payeePayoutMicro: 0n, platformFeeMicro: 0n })]);
   });
+
+  it('lets two sweeps at once take disjoint sets of stuck bookings, and neither again until they are stuck again', async () => {
+    const tripId = await newTrip();
+    // Settlement does not answer: the bookings stay reserved for the sweeper.
+    settlement.place.mockRejectedValue(new Error('timeout'));
+    const inputs = [request(tripId), request(tripId), request(tripId)];
+    const outcomes = await saga.create(inputs);
+    expect(outcomes.every((o) => !o.ok)).toBe(true);
+    const ids = inputs.map((i) => i.id).sort();
+    // A minute untouched: stuck for any sweep with the usual cutoff.
+    await prisma.$executeRawUnsafe(`UPDATE rides.booking SET updated_at = CURRENT_TIMESTAMP - interval '1 minute' WHERE id = ANY($1::uuid[])`, ids);
+    const cutoff = () => new Date(Date.now() - 4_000);
+    const [a, b] = await Promise.all([bookings().claimStuck(cutoff(), 500), bookings().claimStuck(cutoff(), 500)]);
+    const taken = [...a, ...b].map((x) => x.id).filter((id) => ids.includes(id)).sort();
+    expect(taken).toEqual(ids);
+    // Taken just now: a sweep with the usual cutoff (untouched for a while) leaves them alone.
+    expect((await bookings().claimStuck(cutoff(), 500)).filter((x) => ids.includes(x.id))).toEqual([]);
+  });
 });
