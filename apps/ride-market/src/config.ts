@@ -14,7 +14,11 @@ export const ridesConfig = z.object({
     .refine((n) => n >= 1 && n <= 3, 'must be between 1 and 3'),
   /** H3 resolution of the search index (7 – 10). */
   H3_RESOLUTION: intFromEnv(7, 10, 8),
-  /** How often each instance reads the trips changed in the database into its search index. */
+  /**
+   * How often each instance reads the trips changed in the database into its search index: a
+   * trip published, changed or booked through another instance shows in this instance's search
+   * results after at most about this long (plus one database read); its own writes at once.
+   */
   INDEX_REFRESH_MS: intFromEnv(20, 60_000, 250),
   /** Service fee on top of the fare, basis points of the fare. */
   SERVICE_FEE_BPS: intFromEnv(0, 10_000, 1_000),

@@ -33,8 +33,9 @@ export function createHash_(input: CreateInput): string {
  * 2. **hold**: settlement places the holds, idempotent per booking id;
  * 3. **confirm** (one transaction): held bookings become `confirmed` (instant) or `requested`
  *    (approval), with their events in the outbox. A booking whose hold is refused is
- *    compensated: settlement records a release for it (so no later placement can hold money
- *    for it), then the row is deleted and its seats given back.
+ *    compensated: the row is first claimed (hold `releasing`, which no confirm step accepts),
+ *    then settlement records a release for it (so no later placement can hold money for it),
+ *    then the row is deleted and its seats given back.
  *
  * A crash between steps leaves a `reserved` row; the recovery sweeper drives it again through
  * steps 2 and 3, which are idempotent. A timeout from settlement never compensates (the hold
@@ -163,9 +164,13 @@ export class BookingSaga {
   async drive(reserved: BookingRecord[], nowMs = this.clock.now()): Promise<Map<string, Outcome>> {
     const out = new Map<string, Outcome>();
     if (reserved.length === 0) return out;
-    const paying = reserved.filter((b) => b.fareMicro + b.feeMicro > 0n);
-    const held: BookingRecord[] = reserved.filter((b) => b.fareMicro + b.feeMicro === 0n);
-    const refused: { booking: BookingRecord; error: AppError }[] = [];
+    // Claimed for compensation by an earlier attempt (on any instance): only undoing is left.
+    const refused: { booking: BookingRecord; error: AppError }[] = reserved
+      .filter((b) => b.holdState === 'releasing')
+      .map((booking) => ({ booking, error: new AppError(ErrorCode.ID_CONFLICT, `booking id ${booking.id} was refused before; book again with a new id`) }));
+    const placing = reserved.filter((b) => b.holdState !== 'releasing');
+    const paying = placing.filter((b) => b.fareMicro + b.feeMicro > 0n);
+    const held: BookingRecord[] = placing.filter((b) => b.fareMicro + b.feeMicro === 0n);
     if (paying.length > 0) {
       let results;
       try {
@@ -208,6 +213,7 @@ export class BookingSaga {
       for (const b of notMoved) {
         const row = now.get(b.id);
         if (row && row.state !== 'reserved') out.set(b.id, { ok: true, booking: row });
+        else if (row?.holdState === 'releasing') refused.push({ booking: row, error: new AppError(ErrorCode.ID_CONFLICT, `booking id ${b.id} was refused before; book again with a new id`) });
         else if (row) refused.push({ booking: row, error: new AppError(ErrorCode.TRIP_NOT_OPEN, `trip ${b.tripId} was cancelled`) });
       }
     }
@@ -215,8 +221,26 @@ export class BookingSaga {
     return out;
   }
 
-  /** Undoes reserved bookings that will not go through: release (or pre-empt) their holds, then delete them and give the seats back. */
-  private async compensate(refused: { booking: BookingRecord; error: AppError }[], out: Map<string, Outcome>): Promise<void> {
+  /**
+   * Undoes reserved bookings that will not go through: claim them (so that a drive of the same
+   * booking running elsewhere cannot confirm it any more), release (or pre-empt) their holds,
+   * then delete them and give the seats back. Without the claim, a second drive that got the
+   * hold (the rider's funds changed in between) could confirm the booking after this released
+   * its money: a confirmed booking with nothing held.
+   */
+  private async compensate(all: { booking: BookingRecord; error: AppError }[], out: Map<string, Outcome>): Promise<void> {
+    const claimed = await this.bookings.claimForCompensation(all.map((r) => r.booking.id));
+    const refused = all.filter((r) => claimed.has(r.booking.id));
+    const lost = all.filter((r) => !claimed.has(r.booking.id));
+    if (lost.length > 0) {
+      // Confirmed by another drive before the claim (its hold stands), or already undone.
+      const now = await this.bookings.find(lost.map((r) => r.booking.id));
+      for (const r of lost) {
+        const row = now.get(r.booking.id);
+        out.set(r.booking.id, row ? { ok: true, booking: row } : fail(r.error));
+      }
+    }
+    if (refused.length === 0) return;
     const paying = refused.filter((r) => r.booking.fareMicro + r.booking.feeMicro > 0n);
     try {
       if (paying.length > 0) {

@@ -45,6 +45,11 @@ interface BookingSqlRow {
 const COLUMNS = `id::text, trip_id::text, rider, driver, booking_mode, state, hold_state, seats, from_m, to_m, pickup, dropoff, pickup_at, dropoff_at,
   fare_per_seat_micro, fare_micro, fee_micro, request_hash, expires_at, rule, rider_refund_micro, driver_payout_micro, platform_fee_micro,
   cancelled_by, created_at, updated_at`;
+/** COLUMNS of `rides.booking AS b`, for statements that join it. */
+const B_COLUMNS = COLUMNS.replace(
+  /\b(id|trip_id|rider|driver|booking_mode|state|hold_state|seats|from_m|to_m|pickup|dropoff|pickup_at|dropoff_at|fare_per_seat_micro|fare_micro|fee_micro|request_hash|expires_at|rule|rider_refund_micro|driver_payout_micro|platform_fee_micro|cancelled_by|created_at|updated_at)\b/g,
+  'b.$1',
+);
 
 function toRecord(r: BookingSqlRow): BookingRecord {
   return {
@@ -113,18 +118,35 @@ export class BookingsRepository {
 
   /**
    * Second step of the saga: reserved bookings whose money is held become requested or
-   * confirmed. Only rows still `reserved` on a trip still published move; the rows moved are returned.
+   * confirmed. Only rows still `reserved` and `placing` (not being compensated) on a trip still
+   * published move; the rows moved are returned.
    */
   async confirmHeld(tx: Tx, items: { id: string; state: 'requested' | 'confirmed'; expiresAt: Date | null }[]): Promise<BookingRecord[]> {
     if (items.length === 0) return [];
     const rows = await tx.$queryRawUnsafe<BookingSqlRow[]>(
       `UPDATE rides.booking AS b SET state = x.state, hold_state = 'held', expires_at = x.expires_at, updated_at = CURRENT_TIMESTAMP
        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, state, expires_at), rides.trip AS t
-       WHERE b.id = x.id AND b.state = 'reserved' AND t.id = b.trip_id AND t.status = 'published'
-       RETURNING ${COLUMNS.replace(/\b(id|trip_id|rider|driver|booking_mode|state|hold_state|seats|from_m|to_m|pickup|dropoff|pickup_at|dropoff_at|fare_per_seat_micro|fare_micro|fee_micro|request_hash|expires_at|rule|rider_refund_micro|driver_payout_micro|platform_fee_micro|cancelled_by|created_at|updated_at)\b/g, 'b.$1')}`,
+       WHERE b.id = x.id AND b.state = 'reserved' AND b.hold_state = 'placing' AND t.id = b.trip_id AND t.status = 'published'
+       RETURNING ${B_COLUMNS}`,
       items.map((i) => i.id), items.map((i) => i.state), items.map((i) => i.expiresAt),
     );
     return rows.map(toRecord);
+  }
+
+  /**
+   * Claims reserved bookings for compensation before their holds are released: `reserved` with
+   * hold `releasing` can no longer be confirmed (see confirmHeld), so a confirmation racing on
+   * another instance either lands first (the row is then not returned here and nothing is
+   * released) or not at all. Rows already claimed are returned again (the release is idempotent).
+   */
+  async claimForCompensation(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `UPDATE rides.booking SET hold_state = 'releasing', updated_at = CURRENT_TIMESTAMP
+       WHERE id = ANY($1::uuid[]) AND state = 'reserved' RETURNING id::text`,
+      [...new Set(ids)].sort(),
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Removes reserved bookings whose hold was refused (their seats are given back by the caller); returns those removed. */
@@ -159,7 +181,7 @@ export class BookingsRepository {
   async markReleased(ids: string[], db: Db = this.prisma): Promise<void> {
     if (ids.length === 0) return;
     await db.$executeRawUnsafe(
-      `UPDATE rides.booking SET hold_state = 'released', updated_at = CURRENT_TIMESTAMP WHERE id = ANY($1::uuid[]) AND hold_state = 'releasing'`,
+      `UPDATE rides.booking SET hold_state = 'released', updated_at = CURRENT_TIMESTAMP WHERE id = ANY($1::uuid[]) AND hold_state = 'releasing' AND state <> 'reserved'`,
       ids,
     );
   }
@@ -186,10 +208,18 @@ export class BookingsRepository {
     return rows.map(toRecord);
   }
 
-  /** Bookings stuck between saga steps for longer than `olderThan`: reserved (hold not confirmed) or releasing. */
-  async stuck(olderThan: Date, limit: number): Promise<BookingRecord[]> {
+  /**
+   * Takes bookings stuck between saga steps for longer than `olderThan` — reserved (hold not
+   * confirmed, or claimed for compensation) or releasing — for one sweep: their `updated_at`
+   * moves to now, so another instance's sweep leaves them alone until they are stuck again
+   * (the sweeper that took them died or failed). Rows locked by a transaction in flight are skipped.
+   */
+  async claimStuck(olderThan: Date, limit: number): Promise<BookingRecord[]> {
     const rows = await this.prisma.$queryRawUnsafe<BookingSqlRow[]>(
-      `SELECT ${COLUMNS} FROM rides.booking WHERE hold_state IN ('placing', 'releasing') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+      `UPDATE rides.booking AS b SET updated_at = CURRENT_TIMESTAMP
+       FROM (SELECT id FROM rides.booking WHERE hold_state IN ('placing', 'releasing') AND updated_at < $1
+             ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED) AS s
+       WHERE b.id = s.id RETURNING ${B_COLUMNS}`,
       olderThan, limit,
     );
     return rows.map(toRecord);

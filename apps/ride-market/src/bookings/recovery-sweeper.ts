@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppError, ErrorCode } from '@ampool/contracts';
 import { Clock } from '@ampool/domain';
 import { RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { BookingSaga } from './booking-saga.service';
@@ -14,7 +15,9 @@ const PER_SWEEP = 500;
  * through the idempotent hold and confirm steps — or compensated if settlement refuses;
  * bookings whose money is `releasing` are released again; approval requests past their
  * deadline expire. Several instances may sweep at once: every step is idempotent or
- * conditional on the state it expects.
+ * conditional on the state it expects (a hold placed twice is one hold, a confirm moves only a
+ * row still `reserved` and `placing`, a compensation first claims its row, a release is one
+ * per booking in settlement, an expiry locks the row and finds it expired already).
  */
 @Injectable()
 export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,8 +34,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    // At start nothing of this instance is in flight, so anything between steps is stuck.
-    this.kick(Date.now() + 1);
+    // The usual cutoff even at start: other instances may have bookings in flight right now.
+    this.kick();
     this.timer = setInterval(() => this.kick(), this.config.SWEEP_SECONDS * 1000);
     this.timer.unref();
   }
@@ -56,9 +59,11 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
    * Returns what was done.
    */
   async sweep(nowMs = this.clock.now(), cutoffMs = Date.now() - 2 * this.config.RPC_TIMEOUT_MS): Promise<{ driven: number; released: number; expired: number }> {
-    const stuck = await this.bookings.stuck(new Date(cutoffMs), PER_SWEEP);
+    // Taken, not just read: two instances sweeping at once do not both drive the same bookings.
+    const stuck = await this.bookings.claimStuck(new Date(cutoffMs), PER_SWEEP);
     const reserved = stuck.filter((b) => b.state === 'reserved');
-    const releasing = stuck.filter((b) => b.holdState === 'releasing');
+    // A reserved booking with its hold `releasing` is a compensation left half done: drive() finishes it.
+    const releasing = stuck.filter((b) => b.holdState === 'releasing' && b.state !== 'reserved');
     if (reserved.length > 0) {
       await this.saga.drive(reserved, nowMs);
       this.logger.log(`recovered ${reserved.length} bookings left between reserve and confirm`);
@@ -70,6 +75,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
         await this.transitions.expire(id, nowMs);
         expired++;
       } catch (error) {
+        // Another instance's sweep (or the driver's answer) moved it first: nothing left to do.
+        if (error instanceof AppError && error.code === ErrorCode.INVALID_TRANSITION) continue;
         this.logger.warn(`expiry of ${id} failed: ${(error as Error).message}`);
       }
     }
