@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, ErrorCode } from '@ampool/contracts';
+import { AppError, asAppError, ErrorCode } from '@ampool/contracts';
 import { RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { BookingSaga, type CreateInput, type Outcome } from './booking-saga.service';
 
@@ -56,8 +56,10 @@ export class BookingBatcher {
       const outcomes = await this.saga.create(batch.map((w) => w.input));
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError(ErrorCode.INTERNAL, 'booking failed');
-      if (!(error instanceof AppError)) this.log.error('booking batch failed', (error as Error)?.stack ?? String(error));
+      // A database or broker outage is retryable (UPSTREAM_*); anything else is ours.
+      const e = asAppError(error, 'booking failed');
+      if (e.code === ErrorCode.INTERNAL) this.log.error('booking batch failed', (error as Error)?.stack ?? String(error));
+      else if (!(error instanceof AppError)) this.log.warn(`booking batch failed: ${e.message}`);
       for (const w of batch) w.resolve({ ok: false, error: e });
     }
   }
