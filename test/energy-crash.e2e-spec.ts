@@ -1,9 +1,9 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { ApiError, marketDepth, registerDevice, submitOrder, type OrderBody, type RegisteredParticipant } from '@ampool/client';
+import { registerDevice, submitOrder, type OrderBody, type RegisteredParticipant } from '@ampool/client';
 import { TradeExecuted } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { eventually, query, startTestSystem, type TestSystem } from '@ampool/testing';
+import { auditEnergyInterval, eventually, query, sendLikeAClient, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const ORDERS = 360;
 const IN_FLIGHT = 24;
@@ -57,23 +57,9 @@ describe('energy-market killed during an order burst', () => {
         ...(sell ? { device: devices.get(who.did)! } : {}),
       };
       if (++started === Math.floor(ORDERS / 3)) killed = energy.kill('SIGKILL').then(() => sys.start('energy-market'));
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const r = await submitOrder(sys.client, who, body);
-          seenAccepted.set(body.id, { status: r.order.status, filledWh: r.order.filledWh });
-          outcome.set(body.id, 'accepted');
-          return;
-        } catch (error) {
-          const retryable = !(error instanceof ApiError) || [503, 504].includes(error.status);
-          if (!retryable) {
-            outcome.set(body.id, (error as ApiError).body?.code ?? 'ERROR');
-            return;
-          }
-          if (attempt > 150) throw error;
-          retries++;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+      const r = await sendLikeAClient(() => submitOrder(sys.client, who, body), { attempts: 150, onRetry: () => retries++ });
+      if (r.ok) seenAccepted.set(body.id, { status: r.value.order.status, filledWh: r.value.order.filledWh });
+      outcome.set(body.id, r.ok ? 'accepted' : r.code);
     };
     let next = 0;
     await Promise.all(
@@ -87,45 +73,21 @@ describe('energy-market killed during an order burst', () => {
     // Every order was answered, and accepted: nothing is refused in this burst.
     expect(outcome.size).toBe(ORDERS);
     expect([...outcome.values()].filter((o) => o !== 'accepted')).toEqual([]);
-    const rows = await query<{ id: string; status: string; quantity_wh: string; filled_wh: string; remaining_wh: string; side: string; zone: string }>(
-      sys.db.url,
-      'SELECT id::text, status, quantity_wh::text, filled_wh::text, remaining_wh::text, side, zone FROM energy."order" WHERE interval_start = $1',
-      [intervalStart],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    expect(rows).toHaveLength(ORDERS);
+    const audit = await auditEnergyInterval(sys.db.url, sys.client, intervalStart, ['north', 'south']);
+    expect(audit.orders.size).toBe(ORDERS);
     for (const [id, seen] of seenAccepted) {
-      const row = byId.get(id);
+      const row = audit.orders.get(id);
       expect(row).toBeDefined();
       // Fills only ever grow after the answer.
       expect(BigInt(row!.filled_wh) >= BigInt(seen.filledWh)).toBe(true);
     }
-
     // Each order's fills are exactly its trades; no trade row exists twice in any form.
-    const fills = await query<{ id: string; wh: string }>(
-      sys.db.url,
-      `SELECT o.id::text, COALESCE(sum(t.energy_wh), 0)::text AS wh FROM energy."order" o
-       LEFT JOIN energy.trade t ON t.buy_order_id = o.id OR t.sell_order_id = o.id WHERE o.interval_start = $1 GROUP BY o.id`,
-      [intervalStart],
-    );
-    for (const f of fills) expect(f.wh).toBe(byId.get(f.id)!.filled_wh);
-    for (const r of rows) {
-      expect(BigInt(r.filled_wh) + BigInt(r.remaining_wh) <= BigInt(r.quantity_wh)).toBe(true);
-      if (r.status === 'open') expect(BigInt(r.filled_wh) + BigInt(r.remaining_wh)).toBe(BigInt(r.quantity_wh));
-    }
-    const trades = await query<{ id: string; trade_seq: number }>(sys.db.url, 'SELECT id::text, trade_seq FROM energy.trade WHERE interval_start = $1', [intervalStart]);
-    expect(trades.length).toBeGreaterThan(0);
-    expect(new Set(trades.map((t) => t.trade_seq)).size).toBe(trades.length);
-
+    expect(audit.fillsNotTrades).toEqual([]);
+    expect(audit.quantitiesWrong).toEqual([]);
+    expect(audit.tradeIds.length).toBeGreaterThan(0);
+    expect(audit.repeatedTrades).toBe(0);
     // The rebuilt book holds exactly the open orders of the database.
-    for (const zone of ['north', 'south']) {
-      const depth = await marketDepth(sys.client, zone, intervalStart);
-      for (const [side, levels] of [['buy', depth.bids], ['sell', depth.asks]] as const) {
-        const inBook = levels.reduce((s, l) => s + BigInt(l.openWh), 0n);
-        const inDb = rows.filter((r) => r.zone === zone && r.side === side && r.status === 'open').reduce((s, r) => s + BigInt(r.remaining_wh), 0n);
-        expect({ zone, side, wh: inBook }).toEqual({ zone, side, wh: inDb });
-      }
-    }
+    expect(audit.book).toEqual(audit.database);
 
     // Every trade was announced exactly once (a replay names trades as before and the
     // journal position keeps a batch's events from being written twice).
@@ -145,14 +107,14 @@ describe('energy-market killed during an order burst', () => {
         left--;
       }
     }
-    expect(announced.size).toBe(trades.length);
+    expect(announced.size).toBe(audit.tradeIds.length);
     expect([...announced.values()].every((n) => n === 1)).toBe(true);
-    expect(new Set(announced.keys())).toEqual(new Set(trades.map((t) => t.id)));
+    expect(new Set(announced.keys())).toEqual(new Set(audit.tradeIds));
 
     // Settlement holds each trade once, funded from its buy order's hold.
     await eventually(async () => {
       const [row] = await query<{ n: number }>(sys.db.url, "SELECT count(*)::int AS n FROM settlement.transfer WHERE code = 'hold'");
-      return row!.n === trades.length;
+      return row!.n === audit.tradeIds.length;
     }, 60_000, 'every trade to be held');
   });
 });

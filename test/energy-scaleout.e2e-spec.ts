@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ApiError, cancelOrder, configureArea, marketDepth, registerDevice, submitOrder, type AreaBody, type OrderBody, type RegisteredParticipant } from '@ampool/client';
+import { cancelOrder, configureArea, marketDepth, registerDevice, submitOrder, type AreaBody, type OrderBody, type RegisteredParticipant } from '@ampool/client';
 import { ENERGY_LEASE_BUCKET } from '@ampool/contracts';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
-import { eventually, query, startTestSystem, type ServiceProcess, type TestSystem } from '@ampool/testing';
+import { auditEnergyInterval, eventually, query, sendLikeAClient, startTestSystem, type ServiceProcess, type TestSystem } from '@ampool/testing';
 
 const AREA = (zone: string): AreaBody => ({
   zones: [zone], intervalMinutes: 15, openAheadMinutes: 24 * 60, gateClosureMinutes: 0, closingCallMinutes: 0,
@@ -56,18 +56,8 @@ describe('the energy market on two instances', () => {
 
   /** Places an order through the gateway, retrying a retryable failure with the same id as a client should. */
   async function place(who: RegisteredParticipant, body: OrderBody, retries: { n: number }): Promise<{ status: string; filledWh: string } | string> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const r = await submitOrder(sys.client, who, body);
-        return { status: r.order.status, filledWh: r.order.filledWh };
-      } catch (error) {
-        const retryable = !(error instanceof ApiError) || [503, 504].includes(error.status);
-        if (!retryable) return (error as ApiError).body?.code ?? 'ERROR';
-        if (attempt > 200) throw error;
-        retries.n++;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    }
+    const r = await sendLikeAClient(() => submitOrder(sys.client, who, body), { attempts: 200, delayMs: 150, onRetry: () => retries.n++ });
+    return r.ok ? { status: r.value.order.status, filledWh: r.value.order.filledWh } : r.code;
   }
 
   beforeAll(async () => {
@@ -164,33 +154,16 @@ describe('the energy market on two instances', () => {
     }, 30_000, 'the surviving instance to write every area');
     expect(after.get('default')).toBe(survivor);
 
-    const rows = await query<{ id: string; status: string; quantity_wh: string; filled_wh: string; remaining_wh: string; side: string; zone: string }>(
-      sys.db.url,
-      'SELECT id::text, status, quantity_wh::text, filled_wh::text, remaining_wh::text, side, zone FROM energy."order" WHERE interval_start = $1',
-      [at],
-    );
-    expect(rows).toHaveLength(ORDERS);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const [id, seen] of outcome) expect(BigInt(byId.get(id)!.filled_wh) >= BigInt((seen as { filledWh: string }).filledWh)).toBe(true);
-    const fills = await query<{ id: string; wh: string }>(
-      sys.db.url,
-      `SELECT o.id::text, COALESCE(sum(t.energy_wh), 0)::text AS wh FROM energy."order" o
-       LEFT JOIN energy.trade t ON t.buy_order_id = o.id OR t.sell_order_id = o.id WHERE o.interval_start = $1 GROUP BY o.id`,
-      [at],
-    );
-    for (const f of fills) expect(f.wh).toBe(byId.get(f.id)!.filled_wh);
-    const trades = await query<{ market_id: string; trade_seq: number }>(sys.db.url, 'SELECT market_id, trade_seq FROM energy.trade WHERE interval_start = $1', [at]);
-    expect(trades.length).toBeGreaterThan(0);
-    expect(new Set(trades.map((t) => `${t.market_id}#${t.trade_seq}`)).size).toBe(trades.length);
+    const audit = await auditEnergyInterval(sys.db.url, sys.client, at, ['north', 'south', 'west']);
+    expect(audit.orders.size).toBe(ORDERS);
+    // Fills only ever grow after the answer; each order's fills are exactly its trades; no trade twice.
+    for (const [id, seen] of outcome) expect(BigInt(audit.orders.get(id)!.filled_wh) >= BigInt((seen as { filledWh: string }).filledWh)).toBe(true);
+    expect(audit.fillsNotTrades).toEqual([]);
+    expect(audit.quantitiesWrong).toEqual([]);
+    expect(audit.tradeIds.length).toBeGreaterThan(0);
+    expect(audit.repeatedTrades).toBe(0);
     // The book the survivor rebuilt holds exactly the open orders of the database.
-    for (const zone of ['north', 'south', 'west']) {
-      const depth = await marketDepth(sys.client, zone, at);
-      for (const [side, levels] of [['buy', depth.bids], ['sell', depth.asks]] as const) {
-        const inBook = levels.reduce((s, l) => s + BigInt(l.openWh), 0n);
-        const inDb = rows.filter((r) => r.zone === zone && r.side === side && r.status === 'open').reduce((s, r) => s + BigInt(r.remaining_wh), 0n);
-        expect({ zone, side, wh: inBook }).toEqual({ zone, side, wh: inDb });
-      }
-    }
+    expect(audit.book).toEqual(audit.database);
 
     // A new instance gets its share: the survivor hands areas over until both write.
     instanceNames.set('energy-c', await sys.startInstance('energy-market', 'energy-c'));

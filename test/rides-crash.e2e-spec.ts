@@ -1,11 +1,8 @@
-import { ApiError, bookSeats, publishTrip } from '@ampool/client';
+import { bookSeats, publishTrip } from '@ampool/client';
 import { uuidv7 } from '@ampool/domain';
-import { query, startTestSystem, type TestSystem } from '@ampool/testing';
+import { PARIS_A as A, PARIS_C as C, PARIS_ROUTE as ROUTE, query, sendLikeAClient, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const HOUR = 3_600_000;
-const ROUTE: [number, number][] = [[48.85, 2.30], [48.85, 2.35], [48.85, 2.40]];
-const A: [number, number] = [48.8502, 2.31];
-const C: [number, number] = [48.8502, 2.39];
 const TRIPS = 4;
 const SEATS = 30;
 const BOOKINGS = 160;
@@ -48,23 +45,9 @@ describe('ride-market killed during a booking burst', () => {
       const id = uuidv7();
       const body = { id, tripId: trips[i % TRIPS]!.id, pickup: A, dropoff: C, seats: 1 };
       if (++started === Math.floor(BOOKINGS / 3)) killed = rides.kill('SIGKILL').then(() => sys.start('ride-market'));
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const b = await bookSeats(sys.client, riders[i % riders.length]!.key, body);
-          if (b.state === 'confirmed') seenConfirmed.add(id);
-          outcome.set(id, b.state);
-          return;
-        } catch (error) {
-          const retryable = !(error instanceof ApiError) || [503, 504].includes(error.status);
-          if (!retryable) {
-            outcome.set(id, error.code ?? 'ERROR');
-            return;
-          }
-          if (attempt > 120) throw error;
-          retries++;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
+      const r = await sendLikeAClient(() => bookSeats(sys.client, riders[i % riders.length]!.key, body), { delayMs: 250, onRetry: () => retries++ });
+      if (r.ok && r.value.state === 'confirmed') seenConfirmed.add(id);
+      outcome.set(id, r.ok ? r.value.state : r.code);
     };
     await Promise.all(Array.from({ length: BOOKINGS }, (_, i) => new Promise((r) => setTimeout(r, i * 5)).then(() => book(i))));
     await killed;

@@ -1,37 +1,19 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ApiError, approveBooking, bookSeats, cancelBooking, cancelTrip, declineBooking, getBooking, publishTrip, searchRides, type RegisteredParticipant, type TripBody } from '@ampool/client';
+import { approveBooking, bookSeats, cancelBooking, cancelTrip, declineBooking, getBooking, publishTrip, searchRides, type RegisteredParticipant, type TripBody } from '@ampool/client';
 import { BookingConfirmed, Health, STREAMS } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
 import { RpcClient } from '@ampool/messaging';
-import { eventually, query, startTestSystem, type TestSystem } from '@ampool/testing';
+import { codeOf, eventually, PARIS_A, PARIS_B, PARIS_C, parisTrip, query, sendLikeAClient, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const HOUR = 3_600_000;
 /** How often each instance reads others' changes into its search index (the default). */
 const INDEX_REFRESH_MS = 250;
-/** A straight east-west route through Paris, about 7.3 km (the engine's worked example). */
-const ROUTE: [number, number][] = [[48.85, 2.30], [48.85, 2.35], [48.85, 2.40]];
-const A: [number, number] = [48.8502, 2.31];
-const B: [number, number] = [48.8502, 2.35];
-const C: [number, number] = [48.8502, 2.39];
+/** Pickup and drop-off points along the Paris route. */
+const [A, B, C] = [PARIS_A, PARIS_B, PARIS_C];
 
-function trip(overrides: Partial<TripBody> = {}): TripBody {
-  const departure = Date.now() + 48 * HOUR;
-  return {
-    id: uuidv7(), route: ROUTE, departureAt: new Date(departure).toISOString(), arrivalAt: new Date(departure + 20 * 60_000).toISOString(),
-    vehicleCapacity: 64, seatsOffered: 3, pricing: { kind: 'per-seat', pricePerSeatMicro: '6000000' }, maxDetourM: 0, maxDetourMinutes: 0,
-    bookingMode: 'instant', ...overrides,
-  };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof ApiError ? e.code : String(e);
-  }
-}
+/** The test's trips: the Paris route in a 64-seat vehicle, so seat counts are set by each test. */
+const trip = (overrides: Partial<TripBody> = {}): TripBody => parisTrip({ vehicleCapacity: 64, ...overrides });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -244,23 +226,9 @@ describe('the ride market on two instances', () => {
       ids.push(id);
       const body = { id, tripId: trips[i % TRIPS]!.id, pickup: A, dropoff: C, seats: 1 };
       if (++started === Math.floor(BOOKINGS / 3)) killed = victim.kill('SIGKILL');
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const b = await bookSeats(sys.client, riders[i % riders.length]!.key, body);
-          if (b.state === 'confirmed') seenConfirmed.add(id);
-          outcome.set(id, b.state);
-          return;
-        } catch (error) {
-          const retryable = !(error instanceof ApiError) || [503, 504].includes(error.status);
-          if (!retryable) {
-            outcome.set(id, error.code ?? 'ERROR');
-            return;
-          }
-          if (attempt > 120) throw error;
-          retries++;
-          await sleep(250);
-        }
-      }
+      const r = await sendLikeAClient(() => bookSeats(sys.client, riders[i % riders.length]!.key, body), { delayMs: 250, onRetry: () => retries++ });
+      if (r.ok && r.value.state === 'confirmed') seenConfirmed.add(id);
+      outcome.set(id, r.ok ? r.value.state : r.code);
     };
     await Promise.all(Array.from({ length: BOOKINGS }, (_, i) => sleep(i * 5).then(() => book(i))));
     await killed;

@@ -1,32 +1,11 @@
-import { ApiError, approveBooking, bookSeats, cancelBooking, cancelTrip, declineBooking, getBooking, getTrip, listMyBookings, listMyTrips, publishTrip, reportNoShow, searchRides, signingWith, type TripBody } from '@ampool/client';
+import { approveBooking, bookSeats, cancelBooking, cancelTrip, declineBooking, getBooking, getTrip, listMyBookings, listMyTrips, publishTrip, reportNoShow, searchRides, signingWith } from '@ampool/client';
 import { uuidv7 } from '@ampool/domain';
-import { query, startTestSystem, type TestSystem } from '@ampool/testing';
+import { codeOf, PARIS_A, PARIS_B, PARIS_C, parisTrip, query, startTestSystem, type TestSystem } from '@ampool/testing';
 import type { RegisteredParticipant } from '@ampool/client';
 
 const HOUR = 3_600_000;
-/** A straight east-west route through Paris, about 7.3 km (the engine's worked example). */
-const ROUTE: [number, number][] = [[48.85, 2.30], [48.85, 2.35], [48.85, 2.40]];
-const A: [number, number] = [48.8502, 2.31];
-const B: [number, number] = [48.8502, 2.35];
-const C: [number, number] = [48.8502, 2.39];
-
-function trip(overrides: Partial<TripBody> = {}): TripBody {
-  const departure = Date.now() + 48 * HOUR;
-  return {
-    id: uuidv7(), route: ROUTE, departureAt: new Date(departure).toISOString(), arrivalAt: new Date(departure + 20 * 60_000).toISOString(),
-    vehicleCapacity: 4, seatsOffered: 3, pricing: { kind: 'per-seat', pricePerSeatMicro: '6000000' }, maxDetourM: 0, maxDetourMinutes: 0,
-    bookingMode: 'instant', ...overrides,
-  };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof ApiError ? e.code : String(e);
-  }
-}
+/** Pickup and drop-off points along the Paris route. */
+const [A, B, C] = [PARIS_A, PARIS_B, PARIS_C];
 
 /**
  * The ride market through the gateway with signed requests: drivers publish, riders find and
@@ -50,7 +29,7 @@ describe('the ride-seat market', () => {
   it('lets a rider find and book a seat, holding fare and fee, and cancel with the policy', async () => {
     const rider = await sys.participant('rider', 'Rider R');
     await fund(rider.did, 100_000_000n);
-    const t = await publishTrip(sys.client, driver.key, trip());
+    const t = await publishTrip(sys.client, driver.key, parisTrip());
     expect(t.legs).toEqual([{ fromM: 0, toM: t.routeLengthM, seats: 3, seatsTaken: 0 }]);
     expect((await listMyTrips(sys.client, driver.key)).trips.map((x) => x.id)).toContain(t.id);
 
@@ -90,7 +69,7 @@ describe('the ride-seat market', () => {
   it('answers the same booking id and body with the same booking, and a different body with ID_CONFLICT', async () => {
     const rider = await sys.participant('rider');
     await fund(rider.did, 50_000_000n);
-    const t = await publishTrip(sys.client, driver.key, trip());
+    const t = await publishTrip(sys.client, driver.key, parisTrip());
     const body = { id: uuidv7(), tripId: t.id, pickup: A, dropoff: B, seats: 1 };
     const first = await bookSeats(sys.client, rider.key, body);
     const again = await bookSeats(sys.client, rider.key, body);
@@ -103,7 +82,7 @@ describe('the ride-seat market', () => {
   it('lets a driver approve or decline requests, releasing seats and money on a decline', async () => {
     const rider = await sys.participant('rider');
     await fund(rider.did, 50_000_000n);
-    const t = await publishTrip(sys.client, driver.key, trip({ bookingMode: 'approval', seatsOffered: 1 }));
+    const t = await publishTrip(sys.client, driver.key, parisTrip({ bookingMode: 'approval', seatsOffered: 1 }));
     const first = await bookSeats(sys.client, rider.key, { id: uuidv7(), tripId: t.id, pickup: A, dropoff: B, seats: 1 });
     expect(first.state).toBe('requested');
     expect(first.expiresAt).not.toBeNull();
@@ -123,7 +102,7 @@ describe('the ride-seat market', () => {
   it('cancels every live booking with the trip, refunding in full and marking the driver', async () => {
     const rider = await sys.participant('rider');
     await fund(rider.did, 50_000_000n);
-    const t = await publishTrip(sys.client, driver.key, trip());
+    const t = await publishTrip(sys.client, driver.key, parisTrip());
     const b = await bookSeats(sys.client, rider.key, { id: uuidv7(), tripId: t.id, pickup: A, dropoff: C, seats: 1 });
     const out = await cancelTrip(sys.client, driver.key, t.id);
     expect(out).toMatchObject({ cancelledBookings: 1, trip: { status: 'cancelled' } });
@@ -140,7 +119,7 @@ describe('the ride-seat market', () => {
   });
 
   it('confirms exactly 3 of 100 simultaneous bookings for 3 seats, and holds money only for those', async () => {
-    const t = await publishTrip(sys.client, driver.key, trip({ seatsOffered: 3 }));
+    const t = await publishTrip(sys.client, driver.key, parisTrip({ seatsOffered: 3 }));
     const riders = await Promise.all(Array.from({ length: 10 }, () => sys.participant('rider')));
     for (const r of riders) await fund(r.did, 500_000_000n);
     const ids = Array.from({ length: 100 }, () => uuidv7());
@@ -158,7 +137,7 @@ describe('the ride-seat market', () => {
   });
 
   it('never oversells across overlapping legs: A→B and B→C share no seat, A→C needs both', async () => {
-    const t = await publishTrip(sys.client, driver.key, trip({ seatsOffered: 2 }));
+    const t = await publishTrip(sys.client, driver.key, parisTrip({ seatsOffered: 2 }));
     const riders = await Promise.all(Array.from({ length: 6 }, () => sys.participant('rider')));
     for (const r of riders) await fund(r.did, 500_000_000n);
     const legs: [number, number][][] = [[A, B], [B, C], [A, C]];
@@ -183,7 +162,7 @@ describe('the ride-seat market', () => {
   it('refuses a booking the rider cannot pay, taking no seat', async () => {
     const rider = await sys.participant('rider');
     await fund(rider.did, 1_000n);
-    const t = await publishTrip(sys.client, driver.key, trip({ seatsOffered: 1 }));
+    const t = await publishTrip(sys.client, driver.key, parisTrip({ seatsOffered: 1 }));
     expect(await codeOf(bookSeats(sys.client, rider.key, { id: uuidv7(), tripId: t.id, pickup: A, dropoff: C, seats: 1 }))).toBe('INSUFFICIENT_FUNDS');
     const after = await getTrip(sys.client, rider.key, t.id);
     expect(Math.max(...after.legs.map((l) => l.seatsTaken))).toBe(0);

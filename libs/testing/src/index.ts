@@ -14,3 +14,6 @@ export * from './chaos/chaos-load';
 export * from './chaos/chaos-checks';
 export * from './chaos/private-postgres';
 export * from './chaos/chaos-environment';
+export * from './ride-fixtures';
+export * from './client-retry';
+export * from './energy-audit';
