@@ -4,13 +4,10 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Health, LEDGER_LEASE_BUCKET, validatorLeaseKey, type HealthReport } from '@ampool/contracts';
-import { uuidv7 } from '@ampool/domain';
-import { entryJson, signEntry, SUBMIT_SUBJECT, type SignedEntry } from '@ampool/ledger';
+import { entryJson, SUBMIT_SUBJECT, type SignedEntry } from '@ampool/ledger';
 import { RpcClient } from '@ampool/messaging';
-import { eventually, query, repoRoot, startTestSystem, type ServiceProcess, type TestSystem } from '@ampool/testing';
+import { benchTradeEntry, eventually, query, repoRoot, startTestSystem, type ServiceProcess, type TestSystem } from '@ampool/testing';
 
-const BUYER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
-const SELLER = 'did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG';
 /** The member run as an active instance plus a standby: market-operator, schema ledger_v2. */
 const MEMBER = 1;
 const NAME = 'market-operator';
@@ -40,22 +37,7 @@ describe('a ledger member with a standby instance', () => {
     });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };
-  const benchEntry = (): SignedEntry => {
-    const t = Date.now();
-    return signEntry(
-      sys.ledgerMembers.chainId,
-      {
-        id: uuidv7(),
-        type: 'energy.trade',
-        payload: {
-          id: uuidv7(t), buyOrderId: uuidv7(t), sellOrderId: uuidv7(t), buyer: BUYER, seller: SELLER, zone: 'north', sellerZone: 'north', buyerZone: 'north',
-          intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', gridFeeMicroPerKwh: '0', valueMicro: '200000', buyerCostMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z',
-        },
-        submitter: 'bench',
-      },
-      sys.ledgerMembers.secretKeyOf('bench'),
-    );
-  };
+  const benchEntry = (): SignedEntry => benchTradeEntry(sys.ledgerMembers);
   const submit = (e: SignedEntry) => js.publish(SUBMIT_SUBJECT, entryJson(e), { msgID: e.id });
   const finalLogSize = async (schema: string) =>
     Number((await query<{ n: string | null }>(sys.db.url, `SELECT max(b.log_size) AS n FROM ${schema}.block b JOIN ${schema}.finality f ON f.height = b.height`))[0]!.n ?? 0);

@@ -9,7 +9,7 @@ import { RpcClient } from '@ampool/messaging';
 import { nextIntervalStartMs, uuidv7 } from '@ampool/domain';
 import { didKeyFromPublicKey, publicKeyFromSecret } from '@ampool/crypto';
 import { approveMembership, entryJson, labelledSecretKey, MembershipView, signEntry, signHeader, SUBMIT_SUBJECT, type Genesis, type SignedEntry } from '@ampool/ledger';
-import { eventually, query, repoRoot, startTestSystem, type TestSystem } from '@ampool/testing';
+import { benchTradeEntry, eventually, query, repoRoot, startTestSystem, type TestSystem } from '@ampool/testing';
 
 const SCHEMAS = ['ledger_v1', 'ledger_v2', 'ledger_v3'] as const;
 const BUYER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
@@ -32,22 +32,7 @@ describe('the permissioned ledger', () => {
   };
   const verify = (...args: string[]) => cli('verify.js', ['--database-url', sys.db.url, '--genesis', sys.ledgerMembers.genesisFile, '--quiet', ...args]);
 
-  const benchEntry = (): SignedEntry => {
-    const t = Date.now();
-    return signEntry(
-      sys.ledgerMembers.chainId,
-      {
-        id: uuidv7(),
-        type: 'energy.trade',
-        payload: {
-          id: uuidv7(t), buyOrderId: uuidv7(t), sellOrderId: uuidv7(t), buyer: BUYER, seller: SELLER, zone: 'north', sellerZone: 'north', buyerZone: 'north',
-          intervalStart: '2027-01-15T10:00:00.000Z', energyWh: '1000', priceMicroPerKwh: '200000', gridFeeMicroPerKwh: '0', valueMicro: '200000', buyerCostMicro: '200000', executedAt: '2027-01-15T09:00:00.000Z',
-        },
-        submitter: 'bench',
-      },
-      sys.ledgerMembers.secretKeyOf('bench'),
-    );
-  };
+  const benchEntry = (): SignedEntry => benchTradeEntry(sys.ledgerMembers);
   const submit = (e: SignedEntry | string, msgID?: string) => js.publish(SUBMIT_SUBJECT, typeof e === 'string' ? e : entryJson(e), { msgID: msgID ?? (typeof e === 'string' ? uuidv7() : e.id) });
   const logSize = async (schema: string) => Number((await query<{ n: string }>(sys.db.url, `SELECT count(*) AS n FROM ${schema}.entry`))[0]!.n);
   const finalLogSize = async (schema: string) =>

@@ -17,3 +17,5 @@ export * from './chaos/chaos-environment';
 export * from './ride-fixtures';
 export * from './client-retry';
 export * from './energy-audit';
+export * from './ledger-entries';
+export * from './private-nats';

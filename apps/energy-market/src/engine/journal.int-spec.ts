@@ -1,7 +1,6 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { energyJournalSubject, type JournalEntry } from '@ampool/contracts';
 import { uuidv7 } from '@ampool/domain';
-import { startTestNats, type TestNats } from '@ampool/testing';
+import { usePrivateNats } from '@ampool/testing';
 import { Journal } from './journal';
 
 const DID = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
@@ -18,21 +17,10 @@ function entry(market: string, batch: number, orderId = uuidv7()): JournalEntry 
 
 /** The markets' journal on a real nats-server: one writer per market, repeats stored once. */
 describe('the market journal (JetStream)', () => {
-  let nats: TestNats;
-  const connections: NatsConnection[] = [];
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await nats?.stop();
-  });
+  const nats = usePrivateNats();
 
   async function writer(): Promise<Journal> {
-    const nc = await connect({ servers: nats.url });
-    connections.push(nc);
-    const journal = new Journal(nc);
+    const journal = new Journal(await nats.connect());
     await journal.onModuleInit();
     return journal;
   }

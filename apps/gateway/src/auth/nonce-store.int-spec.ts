@@ -1,24 +1,12 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startTestNats, type TestNats } from '@ampool/testing';
+import { usePrivateNats } from '@ampool/testing';
 import { NonceStore } from './nonce-store.service';
 
 /** Two gateway instances share the nonces: a replayed request is refused whichever gateway it reaches. */
 describe('NonceStore shared by gateway instances (real nats-server)', () => {
-  let nats: TestNats;
-  const connections: NatsConnection[] = [];
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await nats?.stop();
-  });
+  const nats = usePrivateNats();
 
   async function gateway(): Promise<NonceStore> {
-    const nc = await connect({ servers: nats.url });
-    connections.push(nc);
-    const store = new NonceStore(nc);
+    const store = new NonceStore(await nats.connect());
     await store.onModuleInit();
     return store;
   }

@@ -1,18 +1,13 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { eventually, startTestNats, type TestNats } from '@ampool/testing';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { eventually, usePrivateNats } from '@ampool/testing';
 import { fairShare, LeaseBucket } from './lease-bucket';
 
 describe('LeaseBucket (real nats-server with JetStream)', () => {
-  let nats: TestNats;
+  const nats = usePrivateNats();
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    nc = await connect({ servers: nats.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.stop();
+    nc = await nats.connect();
   });
 
   const open = (owner: string, bucket: string, ttlMs = 60_000) => LeaseBucket.open(nc, { bucket, owner, ttlMs });
