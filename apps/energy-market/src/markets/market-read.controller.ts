@@ -75,14 +75,18 @@ export class MarketReadController {
   private async statsHere(input: RpcRequest<typeof MarketStats>): Promise<RpcResponse<typeof MarketStats>> {
     const area = await this.areas.areaOf(input.zone);
     await this.engine.ready();
+    // The phase first: a phase is shown only once its batch is stored, so trades read after it
+    // include every trade of that phase (read the other way round, a gate closure stored in
+    // between would show `closed` with the auction's trades missing).
+    const runtime = this.engine.existing(area.id, input.intervalStart.getTime());
+    const phase = runtime ? runtime.phase : await this.storedPhase(area.id, input.intervalStart);
     const s = await this.trades.stats(input.zone, input.intervalStart);
     const market = await this.prisma.energyMarket.findUnique({ where: { areaId_intervalStart: { areaId: area.id, intervalStart: input.intervalStart } } });
     const clearing = market?.clearing ? (JSON.parse(market.clearing) as { zone: string; clearingPriceMicroPerKwh: string | null }[]).find((c) => c.zone === input.zone) : undefined;
-    const runtime = this.engine.existing(area.id, input.intervalStart.getTime());
     return {
       zone: input.zone,
       intervalStart: input.intervalStart,
-      phase: runtime ? runtime.phase : await this.storedPhase(area.id, input.intervalStart),
+      phase,
       tradeCount: s.n,
       volumeWh: s.wh,
       lastPriceMicroPerKwh: s.last,
