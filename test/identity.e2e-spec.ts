@@ -7,6 +7,7 @@ import {
   signingWith,
   type Credentials,
   type RegisteredParticipant,
+  type ResponseHeaders,
 } from '@ampool/client';
 import { connect } from '@nats-io/transport-node';
 import { DeviceStatusChanged, registrationStatement } from '@ampool/contracts';
@@ -20,7 +21,7 @@ describe('identity and security', () => {
   let sys: TestSystem;
   let operator: Credentials;
   const send = (method: string, path: string, body: unknown, as?: RegisteredParticipant | Credentials) =>
-    sys.client.send(method, path, body, as === undefined ? undefined : 'key' in as ? signingWith(as.key) : as) as Promise<{ status: number; body: any; headers: Headers }>;
+    sys.client.send(method, path, body, as === undefined ? undefined : 'key' in as ? signingWith(as.key) : as) as Promise<{ status: number; body: any; headers: ResponseHeaders }>;
 
   beforeAll(async () => {
     sys = await startTestSystem();

@@ -88,7 +88,8 @@ export class BookingSaga {
       if (fresh.length === 0) return;
 
       const tripIds = fresh.map((i) => items[i]!.tripId);
-      const locked = await this.trips.lock(tx, tripIds);
+      const locked = await this.trips.lockHeads(tx, tripIds);
+      const engineTrips = await this.cache.ensure(locked.values(), (ids) => this.trips.specs(ids, tx));
       const legsByTrip = await this.trips.legs(tx, [...locked.keys()]);
       const changed = new Map<string, Set<Leg>>();
       const rows: Parameters<BookingsRepository['insertReserved']>[1] = [];
@@ -104,7 +105,7 @@ export class BookingSaga {
           outcomes[i] = fail(new AppError(ErrorCode.TRIP_NOT_OPEN, `trip ${item.tripId} was cancelled`));
           continue;
         }
-        const engineTrip = this.cache.get(trip.id, trip.version, trip.driver, trip.spec);
+        const engineTrip = engineTrips.get(trip.id)!;
         const quote = quoteBooking(
           engineTrip,
           {

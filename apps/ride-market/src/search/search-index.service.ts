@@ -1,6 +1,6 @@
 import { Clock } from '@ampool/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { RideMatcher, type RideRequest, type SearchResult } from '@ampool/matching';
+import { RideMatcher, type Leg, type RideRequest, type SearchResult } from '@ampool/matching';
 import { RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { TripCache } from '../trips/trip-cache';
 import { TripsRepository } from '../trips/trips.repository';
@@ -14,6 +14,8 @@ const PAGE = 2_000;
  * of the last few seconds and applies those it has not applied yet.
  */
 const SETTLE_MS = 3_000;
+/** Who the index's per-leg seat claims are booked for (never a driver: not a did). */
+const LEG_CLAIMANT = 'seats-taken';
 /** A trip leaves the index this long after its planned arrival. */
 const KEEP_AFTER_ARRIVAL_MS = 3_600_000;
 
@@ -130,19 +132,23 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async apply(ids: string[], nowMs: number): Promise<void> {
-    const { records, bookings } = await this.trips.forIndex(ids);
-    for (const r of records) {
-      if (this.matcher.trip(r.id)) this.matcher.removeTrip(r.id);
-      if (r.status !== 'published' || r.spec.arrivalMs + KEEP_AFTER_ARRIVAL_MS < nowMs) continue;
-      const trip = this.cache.get(r.id, r.version, r.driver, r.spec);
+    const { heads, legs } = await this.trips.forIndex(ids);
+    const live = heads.filter((h) => h.status === 'published' && h.arrivalMs + KEEP_AFTER_ARRIVAL_MS >= nowMs);
+    const engineTrips = await this.cache.ensure(live, (missing) => this.trips.specs(missing));
+    for (const h of heads) if (this.matcher.trip(h.id)) this.matcher.removeTrip(h.id);
+    for (const h of live) {
+      const trip = engineTrips.get(h.id);
+      if (!trip) continue;
       const added = this.matcher.addTrip(trip);
       if (added.status === 'rejected') {
-        this.logger.warn(`trip ${r.id} not indexed: ${added.code}`);
+        this.logger.warn(`trip ${h.id} not indexed: ${added.code}`);
         continue;
       }
-      for (const b of bookings.get(r.id) ?? []) {
-        const booked = this.matcher.book({ tripId: r.id, bookingId: b.id, riderId: b.rider, range: { fromM: b.fromM, toM: b.toM }, seats: b.seats, nowMs: 0 });
-        if (booked.status === 'rejected') this.logger.warn(`booking ${b.id} not indexed: ${booked.code}`);
+      // The seats taken per leg are the database's own account of the live bookings: one
+      // claim per occupied leg gives the engine the same occupancy as one per booking.
+      for (const claim of occupiedStretches(legs.get(h.id) ?? [])) {
+        const booked = this.matcher.book({ tripId: h.id, bookingId: `leg:${claim.fromM}`, riderId: LEG_CLAIMANT, range: claim, seats: claim.seats, nowMs: 0 });
+        if (booked.status === 'rejected') this.logger.warn(`seats of trip ${h.id} at ${claim.fromM} m not indexed: ${booked.code}`);
       }
     }
   }
@@ -154,4 +160,16 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
       if (trip.arrivalMs + KEEP_AFTER_ARRIVAL_MS < nowMs) this.matcher.removeTrip(trip.tripId);
     }
   }
+}
+
+/** Legs in route order → stretches with seats taken, neighbours with the same count merged. */
+export function occupiedStretches(legs: readonly Leg[]): { fromM: number; toM: number; seats: number }[] {
+  const out: { fromM: number; toM: number; seats: number }[] = [];
+  for (const leg of legs) {
+    if (leg.seatsTaken === 0) continue;
+    const last = out[out.length - 1];
+    if (last && last.toM === leg.fromM && last.seats === leg.seatsTaken) last.toM = leg.toM;
+    else out.push({ fromM: leg.fromM, toM: leg.toM, seats: leg.seatsTaken });
+  }
+  return out;
 }

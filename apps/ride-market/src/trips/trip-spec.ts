@@ -18,6 +18,15 @@ export interface StoredSpec {
   bookingMode: 'instant' | 'approval';
 }
 
+/** A trip's row without its spec: enough to lock it and find its engine trip in the cache. */
+export interface TripHead {
+  id: string;
+  driver: string;
+  status: 'published' | 'cancelled';
+  version: number;
+  arrivalMs: number;
+}
+
 /** The stored form of a publish or update request. */
 export function specOf(input: TripRequest): StoredSpec {
   return {

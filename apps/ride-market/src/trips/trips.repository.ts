@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaClient, type Db, type Tx } from '@ampool/persistence';
 import type { Leg } from '@ampool/matching';
-import type { StoredSpec, TripRecord } from './trip-spec';
+import type { StoredSpec, TripHead, TripRecord } from './trip-spec';
 
 interface TripSqlRow {
   id: string;
@@ -17,6 +17,17 @@ interface TripSqlRow {
 }
 
 const TRIP_COLUMNS = `id::text, driver, status, version, spec, route_length_m, request_hash, changed_seq, created_at, updated_at`;
+const HEAD_COLUMNS = `id::text, driver, status, version, (extract(epoch from arrival_at) * 1000)::float8 AS arrival_ms`;
+
+interface HeadSqlRow {
+  id: string;
+  driver: string;
+  status: 'published' | 'cancelled';
+  version: number;
+  arrival_ms: number;
+}
+
+const toHead = (r: HeadSqlRow): TripHead => ({ id: r.id, driver: r.driver, status: r.status, version: r.version, arrivalMs: r.arrival_ms });
 
 function toRecord(r: TripSqlRow, legs: Leg[]): TripRecord {
   return {
@@ -43,6 +54,24 @@ export class TripsRepository {
       [...new Set(ids)],
     );
     return new Map(rows.map((r) => [r.id, toRecord(r, [])]));
+  }
+
+  /**
+   * Locks trips like `lock`, reading only their heads: the booking path takes the engine trip
+   * from the cache (`TripCache.ensure`) and reads a spec only when its version is not cached.
+   */
+  async lockHeads(tx: Tx, ids: string[]): Promise<Map<string, TripHead>> {
+    const rows = await tx.$queryRawUnsafe<HeadSqlRow[]>(
+      `SELECT ${HEAD_COLUMNS} FROM rides.trip WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [...new Set(ids)],
+    );
+    return new Map(rows.map((r) => [r.id, toHead(r)]));
+  }
+
+  /** Stored specs of these trips. */
+  async specs(ids: string[], db: Db = this.prisma): Promise<Map<string, StoredSpec>> {
+    const rows = await db.$queryRawUnsafe<{ id: string; spec: string }[]>(`SELECT id::text, spec FROM rides.trip WHERE id = ANY($1::uuid[])`, ids);
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.spec) as StoredSpec]));
   }
 
   /** Legs of these trips, in route order. */
@@ -158,20 +187,14 @@ export class TripsRepository {
     return rows.map((r) => ({ id: r.id, changedSeq: r.changed_seq }));
   }
 
-  /** Full rows of these trips (for the search index), with the live bookings' seats. */
-  async forIndex(ids: string[]): Promise<{ records: TripRecord[]; bookings: Map<string, { id: string; rider: string; fromM: number; toM: number; seats: number }[]> }> {
-    const rows = await this.prisma.$queryRawUnsafe<TripSqlRow[]>(`SELECT ${TRIP_COLUMNS} FROM rides.trip WHERE id = ANY($1::uuid[])`, ids);
-    const live = await this.prisma.$queryRawUnsafe<{ id: string; trip_id: string; rider: string; from_m: number; to_m: number; seats: number }[]>(
-      `SELECT id::text, trip_id::text, rider, from_m, to_m, seats FROM rides.booking
-       WHERE trip_id = ANY($1::uuid[]) AND state IN ('reserved', 'requested', 'confirmed')`,
-      ids,
-    );
-    const bookings = new Map<string, { id: string; rider: string; fromM: number; toM: number; seats: number }[]>();
-    for (const b of live) {
-      const list = bookings.get(b.trip_id) ?? [];
-      list.push({ id: b.id, rider: b.rider, fromM: b.from_m, toM: b.to_m, seats: b.seats });
-      bookings.set(b.trip_id, list);
-    }
-    return { records: rows.map((r) => toRecord(r, [])), bookings };
+  /**
+   * What the search index needs of these trips: their heads and their legs (the seats taken
+   * per stretch of route, which is what bookings are decided against). Specs come separately,
+   * and only for versions the index has not seen (`TripCache.ensure`).
+   */
+  async forIndex(ids: string[]): Promise<{ heads: TripHead[]; legs: Map<string, Leg[]> }> {
+    const rows = await this.prisma.$queryRawUnsafe<HeadSqlRow[]>(`SELECT ${HEAD_COLUMNS} FROM rides.trip WHERE id = ANY($1::uuid[])`, ids);
+    const published = rows.filter((r) => r.status === 'published').map((r) => r.id);
+    return { heads: rows.map(toHead), legs: published.length > 0 ? await this.legs(this.prisma, published) : new Map() };
   }
 }
