@@ -1,8 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
-import { RideSearch, type RpcRequest, type RpcResponse } from '@ampool/contracts';
+import { RideSearch, rideOfferWire, type RpcRequest } from '@ampool/contracts';
 import { MAX_AMOUNT_MICRO, serviceFeeMicro } from '@ampool/matching';
 import { Clock } from '@ampool/domain';
-import { RpcHandler } from '@ampool/messaging';
+import { RpcHandler, WireReply } from '@ampool/messaging';
 import { policyOf, RIDES_CONFIG, type RideMarketConfig } from '../config';
 import { rideError } from '../ride-errors';
 import { SearchIndex } from './search-index.service';
@@ -17,7 +17,7 @@ export class SearchController {
 
   /** Ranked offers from this instance's index (see SearchIndex for how instances converge). */
   @RpcHandler(RideSearch)
-  async search(input: RpcRequest<typeof RideSearch>): Promise<RpcResponse<typeof RideSearch>> {
+  async search(input: RpcRequest<typeof RideSearch>): Promise<WireReply<typeof RideSearch>> {
     const result = this.index.search({
       ...(input.rider ? { riderId: input.rider } : {}),
       pickup: input.pickup,
@@ -32,15 +32,15 @@ export class SearchController {
     });
     if (result.status === 'rejected') throw rideError(result, 'request');
     const policy = policyOf(this.config);
-    return {
+    return new WireReply(RideSearch, {
       offers: result.offers.map((o) => {
         const fee = serviceFeeMicro(o.totalPriceMicro, policy);
-        return {
+        return rideOfferWire({
           tripId: o.tripId, driver: o.driverId, bookingMode: o.bookingMode, pickup: o.pickup, dropoff: o.dropoff,
           pickupAt: new Date(o.pickupAtMs), dropoffAt: new Date(o.dropoffAtMs), detourM: o.detourM, detourMs: o.detourMs, walkingM: o.walkingM,
           seats: o.seats, farePerSeatMicro: o.farePerSeatMicro, fareMicro: o.totalPriceMicro, serviceFeeMicro: fee, totalMicro: o.totalPriceMicro + fee,
-        };
+        });
       }),
-    };
+    });
   }
 }

@@ -100,6 +100,25 @@ export const rideOfferView = z.strictObject({
 });
 export type RideOfferView = z.output<typeof rideOfferView>;
 
+type MeetingPoint = z.output<typeof meetingPointView>;
+const meetingPointWire = (p: MeetingPoint): z.input<typeof meetingPointView> => ({
+  kind: p.kind, lat: p.lat, lon: p.lon, routePositionM: p.routePositionM, offRouteM: p.offRouteM, walkingM: p.walkingM, detourM: p.detourM, detourMs: p.detourMs,
+});
+
+/**
+ * `rideOfferView.encode` written out, field by field (only the named fields pass). A search
+ * answers with up to `limit` offers, and the schema's encode, which validates every field on
+ * the way, cost ride-market more than the search itself. A test holds the two equal; the
+ * gateway checks every answer against the contract before a client sees it.
+ */
+export function rideOfferWire(o: RideOfferView): z.input<typeof rideOfferView> {
+  return {
+    tripId: o.tripId, driver: o.driver, bookingMode: o.bookingMode, pickup: meetingPointWire(o.pickup), dropoff: meetingPointWire(o.dropoff),
+    pickupAt: o.pickupAt.toISOString(), dropoffAt: o.dropoffAt.toISOString(), detourM: o.detourM, detourMs: o.detourMs, walkingM: o.walkingM, seats: o.seats,
+    farePerSeatMicro: o.farePerSeatMicro.toString(), fareMicro: o.fareMicro.toString(), serviceFeeMicro: o.serviceFeeMicro.toString(), totalMicro: o.totalMicro.toString(),
+  };
+}
+
 /**
  * Booking states: `requested` → `confirmed` → `completed` / `cancelled` / `no-show`;
  * `requested` → `declined` / `expired` / `cancelled`. `reserved` is the short step where the

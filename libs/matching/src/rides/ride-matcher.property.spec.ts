@@ -209,7 +209,7 @@ const scenarioArbitrary = fc
   );
 
 describe('RideMatcher search against a full scan', () => {
-  const tally = { searches: 0, withOffers: 0, offRoute: 0, truncated: 0 };
+  const tally = { searches: 0, withOffers: 0, offRoute: 0, truncated: 0, byTripRuns: 0, byCellRuns: 0 };
 
   it('returns exactly the offers a scan over every trip accepts, in the documented order, after random adds, updates, removals and bookings', () => {
     fc.assert(
@@ -254,18 +254,21 @@ describe('RideMatcher search against a full scan', () => {
           if (indexed.offers.length > 0) tally.withOffers++;
           if (indexed.offers.some((o) => o.pickup.kind === 'off-route' || o.dropoff.kind === 'off-route')) tally.offRoute++;
           if (indexed.stats.matched > indexed.offers.length) tally.truncated++;
+          if (indexed.offers.length > 0) tally[indexed.stats.dropoffPass === 'cell-runs' ? 'byCellRuns' : 'byTripRuns']++;
         }
       }),
       { numRuns: 600 },
     );
   });
 
-  it('exercised the interesting cases: searches with offers, drivers fetching riders, and results cut by the limit', () => {
+  it('exercised the interesting cases: searches with offers, drivers fetching riders, results cut by the limit, and both ways of reading the dropoff side', () => {
     // Guards the generator: a test that never finds an offer would prove nothing.
     expect(tally.searches).toBeGreaterThan(500);
     expect(tally.withOffers / tally.searches).toBeGreaterThan(0.08);
     expect(tally.offRoute).toBeGreaterThan(10);
     expect(tally.truncated).toBeGreaterThan(5);
+    expect(tally.byTripRuns).toBeGreaterThan(10);
+    expect(tally.byCellRuns).toBeGreaterThan(10);
   });
 
   it('finds the trips a scan finds at the edges: a rider at exactly the walking radius or the driver’s reach, near a route end, with the window closing at the pickup time', () => {

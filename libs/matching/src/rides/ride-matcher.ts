@@ -62,6 +62,8 @@ export interface SearchStats {
   readonly evaluated: number;
   /** Trips the rules accepted (before the limit). */
   readonly matched: number;
+  /** How the dropoff side was read: each candidate's own runs, or every run of the cells around the dropoff (whichever is fewer). */
+  readonly dropoffPass: 'trip-runs' | 'cell-runs';
 }
 
 /** Result of {@link RideMatcher.search}: offers in ranking order (see `compareOffers`), at most the request's limit. */
@@ -127,6 +129,8 @@ export class RideMatcher {
   private runCount = 0;
   private stamps = new Uint32Array(1024);
   private minPickupPosM = new Float64Array(1024);
+  /** Per slot: the stamp of the last search in which the trip was found near the dropoff. */
+  private nearStamps = new Uint32Array(1024);
   private queryStamp = 0;
   /**
    * Route runs per polyline. A seat change re-reads a trip into the index (same version, same
@@ -273,7 +277,9 @@ export class RideMatcher {
    *    ring is within the rings *its* trip needs (walking radius or its own reach). Each
    *    trip keeps the lowest route position of its runs.
    * 2. Dropoff side: a candidate survives if one of its runs lies within the rings it needs
-   *    around the dropoff and reaches beyond that lowest pickup position.
+   *    around the dropoff and reaches beyond that lowest pickup position. Found by reading
+   *    either each candidate's runs or the runs of the cells around the dropoff, whichever
+   *    set is smaller (`stats.dropoffPass`); both give the same answer.
    * 3. The exact rules (`evaluateTrip`) decide; offers are sorted and cut to the limit.
    */
   search(request: RideRequest): SearchResult {
@@ -329,8 +335,32 @@ export class RideMatcher {
 
     const dropoffCell = latLngToCell(r.dropoffLat, r.dropoffLon, this.h3Resolution);
     const dropoffGeometry = ringGeometry(dropoffCell, this.spacingM);
-    const dropoffRingOf = ringIndex(gridDiskDistances(dropoffCell, ringsFor(widestM, dropoffGeometry)));
+    const dropoffRings = gridDiskDistances(dropoffCell, ringsFor(widestM, dropoffGeometry));
     const dropoffWalkRings = ringsFor(walkM, dropoffGeometry);
+    const allowedRingsOf = (record: TripSlot) => (record.reachM > walkM ? ringsFor(record.reachM, dropoffGeometry) : dropoffWalkRings);
+    // A candidate is near the dropoff when one of its runs beyond its pickup lies within the
+    // rings it needs there. Two equivalent ways to find out; the one reading fewer runs wins:
+    // each candidate's own runs, or the runs of every cell around the dropoff.
+    let candidateRuns = 0;
+    for (const slot of candidates) candidateRuns += slots[slot]!.entries.length;
+    let dropoffRuns = 0;
+    for (const cells of dropoffRings) for (const cell of cells) dropoffRuns += this.cells.get(cell)?.entries.length ?? 0;
+    const byDropoffCells = dropoffRuns < candidateRuns;
+    const nearStamps = this.nearStamps;
+    if (byDropoffCells) {
+      for (let ring = 0; ring < dropoffRings.length; ring++) {
+        for (const cell of dropoffRings[ring]!) {
+          const bucket = this.cells.get(cell);
+          if (!bucket) continue;
+          for (const entry of bucket.entries) {
+            const slot = entry.slot;
+            if (stamps[slot] !== stamp || nearStamps[slot] === stamp || entry.maxPosM <= minPickupPosM[slot]!) continue;
+            if (ring <= allowedRingsOf(slots[slot]!)) nearStamps[slot] = stamp;
+          }
+        }
+      }
+    }
+    const dropoffRingOf = byDropoffCells ? undefined : ringIndex(dropoffRings);
     const offers: RideOffer[] = [];
     let evaluated = 0;
     for (const slot of candidates) {
@@ -340,15 +370,19 @@ export class RideMatcher {
       if (r.seats > record.inventory.seatsOffered) continue;
       if (r.riderId !== null && r.riderId === trip.driverId) continue;
       if (r.nowMs !== null && trip.departureMs <= r.nowMs) continue;
-      const allowedRings = record.reachM > walkM ? ringsFor(record.reachM, dropoffGeometry) : dropoffWalkRings;
-      const afterM = minPickupPosM[slot]!;
       let nearDropoff = false;
-      for (const entry of record.entries) {
-        if (entry.maxPosM <= afterM) continue;
-        const ring = dropoffRingOf.get(entry.cell);
-        if (ring !== undefined && ring <= allowedRings) {
-          nearDropoff = true;
-          break;
+      if (dropoffRingOf === undefined) {
+        nearDropoff = nearStamps[slot] === stamp;
+      } else {
+        const allowedRings = allowedRingsOf(record);
+        const afterM = minPickupPosM[slot]!;
+        for (const entry of record.entries) {
+          if (entry.maxPosM <= afterM) continue;
+          const ring = dropoffRingOf.get(entry.cell);
+          if (ring !== undefined && ring <= allowedRings) {
+            nearDropoff = true;
+            break;
+          }
         }
       }
       if (!nearDropoff) continue;
@@ -362,7 +396,7 @@ export class RideMatcher {
     return {
       status: 'accepted',
       offers,
-      stats: { cellsVisited, runsScanned, pickupCandidates: candidates.length, evaluated, matched },
+      stats: { cellsVisited, runsScanned, pickupCandidates: candidates.length, evaluated, matched, dropoffPass: byDropoffCells ? 'cell-runs' : 'trip-runs' },
     };
   }
 
@@ -437,6 +471,9 @@ export class RideMatcher {
     const positions = new Float64Array(capacity);
     positions.set(this.minPickupPosM);
     this.minPickupPosM = positions;
+    const near = new Uint32Array(capacity);
+    near.set(this.nearStamps);
+    this.nearStamps = near;
   }
 
   private nextStamp(): number {
@@ -444,6 +481,7 @@ export class RideMatcher {
     if (this.queryStamp === 0xffffffff) {
       // After 2^32 searches the stamps would repeat: start afresh.
       this.stamps.fill(0);
+      this.nearStamps.fill(0);
       this.queryStamp = 1;
     }
     return this.queryStamp;

@@ -1,8 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
+import type { z } from 'zod';
 import { AppError, ErrorCode, toErrorBody, validationError, type RpcContract, type RpcRequest, type RpcResponse } from '@ampool/contracts';
 
 const logger = new Logger('RpcHandler');
+
+/**
+ * A reply a handler has already put in its contract's wire form, sent as it is. For hot paths
+ * whose encoder is written out and held equal to the contract's by a test (the schema's
+ * encode also validates every field, which can cost more than the work itself); the caller
+ * still checks the reply against the contract.
+ */
+export class WireReply<C extends RpcContract> {
+  constructor(
+    readonly contract: C,
+    readonly wire: z.input<C['response']>,
+  ) {}
+}
 
 /**
  * Marks a controller method as the handler of an RPC contract. The method receives the
@@ -14,7 +28,7 @@ const logger = new Logger('RpcHandler');
  * with their stack and reach the caller only as INTERNAL.
  */
 export function RpcHandler<C extends RpcContract>(contract: C) {
-  return <M extends (input: RpcRequest<C>) => Promise<RpcResponse<C>>>(
+  return <M extends (input: RpcRequest<C>) => Promise<RpcResponse<C> | WireReply<C>>>(
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<M>,
@@ -25,6 +39,10 @@ export function RpcHandler<C extends RpcContract>(contract: C) {
       if (!parsed.success) throw new RpcException(validationError(parsed.error).toBody());
       try {
         const result = await original.call(this, parsed.data as RpcRequest<C>);
+        if (result instanceof WireReply) {
+          if (result.contract !== contract) throw new Error(`${contract.subject} answered with a reply of ${result.contract.subject}`);
+          return result.wire;
+        }
         return contract.response.encode(result);
       } catch (error) {
         const body = toErrorBody(error);
