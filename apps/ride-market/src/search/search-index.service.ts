@@ -14,6 +14,11 @@ const PAGE = 2_000;
  * of the last few seconds and applies those it has not applied yet.
  */
 const SETTLE_MS = 3_000;
+/**
+ * Least time between the starts of two refreshes asked for by writes: under a burst of
+ * bookings, one read then serves every batch that committed meanwhile.
+ */
+const POKE_GAP_MS = 50;
 /** Who the index's per-leg seat claims are booked for (never a driver: not a did). */
 const LEG_CLAIMANT = 'seats-taken';
 /** A trip leaves the index this long after its planned arrival. */
@@ -41,6 +46,8 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private stopped = false;
   private lastPruneMs = 0;
+  private lastStartMs = 0;
+  private deferred?: NodeJS.Timeout;
 
   constructor(
     private readonly trips: TripsRepository,
@@ -70,6 +77,7 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.deferred);
     await this.refreshing;
   }
 
@@ -77,13 +85,23 @@ export class SearchIndex implements OnApplicationBootstrap, OnModuleDestroy {
     return this.matcher.search(request);
   }
 
-  /** Asks for a refresh soon (after this instance wrote, or on the timer). */
+  /** Asks for a refresh soon (after this instance wrote, or on the timer): at once, or POKE_GAP_MS after the last one started. */
   poke(): void {
     if (this.stopped) return;
     if (this.refreshing) {
       this.again = true;
       return;
     }
+    if (this.deferred) return;
+    const waitMs = this.lastStartMs + POKE_GAP_MS - Date.now();
+    if (waitMs > 0) {
+      this.deferred = setTimeout(() => {
+        this.deferred = undefined;
+        this.poke();
+      }, waitMs);
+      return;
+    }
+    this.lastStartMs = Date.now();
     this.refreshing = this.refresh()
       .catch((error) => this.logger.warn(`search index refresh failed: ${(error as Error).message}`))
       .finally(() => {
