@@ -36,6 +36,7 @@ const TRIPS = flag('trips', 400);
 const SEARCHES = flag('searches', 5_000);
 const WARMUP_SEARCHES = flag('warmup-searches', 250);
 const SEARCH_CONCURRENCY = flag('search-concurrency', 16);
+const INSTANCES = flag('instances', 1);
 const log = (line: string) => process.stderr.write(`[bench:rides] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     engine = { searchP50Ms: parsed.searchP50Ms, searchP99Ms: parsed.searchP99Ms, engine: parsed };
   }
 
-  const sys = await startBenchSystem(['identity', 'settlement', 'ride-market'], log);
+  const sys = await startBenchSystem(['identity', 'settlement', 'ride-market'], log, {}, INSTANCES);
   try {
     const nc = await connectNats({ servers: [sys.natsUrl], name: 'bench-rides' });
     const rpc = new RpcClient(nc, 30_000);

@@ -8,6 +8,7 @@ export * from './rpc/rpc-handler.decorator';
 export * from './events/event-envelope';
 export * from './events/stream-setup';
 export * from './events/outbox-relay';
+export * from './events/jetstream-publisher';
 export * from './events/ledger-submitter';
 export * from './events/event-consumers';
 export * from './events/unit-of-work';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { OutboxStore, PrismaClient, type OutboxRow } from '@ampool/persistence';
 import { NATS_CONNECTION } from '../nats-connection';
+import { JetStreamPublisher } from './jetstream-publisher';
 import { LedgerSubmitter } from './ledger-submitter';
 
 /** Events published per database transaction of the relay. */
@@ -20,7 +20,7 @@ const MAX_BACKOFF_MS = 5_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly js: JetStreamClient;
+  private readonly publisher: JetStreamPublisher;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -33,7 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     private readonly ledger: LedgerSubmitter,
   ) {
-    this.js = jetstream(nc);
+    this.publisher = new JetStreamPublisher(nc);
   }
 
   onApplicationBootstrap(): void {
@@ -45,6 +45,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.notify();
     await this.loopDone;
+    this.publisher.close();
   }
 
   /** Tells the relay that new rows were committed. */
@@ -82,7 +83,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // are awaited together. A failure rolls the whole batch back, and the rows that did get
     // through are dropped as duplicates when the batch is published again. A row that is (or
     // also makes) a ledger entry goes with its signed entry, under the same rule.
-    await Promise.all(rows.flatMap((r) => this.ledger.messagesFor(r)).map((m) => this.js.publish(m.subject, m.payload, { msgID: m.msgID, timeout: 5_000 })));
+    await Promise.all(rows.flatMap((r) => this.ledger.messagesFor(r)).map((m) => this.publisher.publish(m.subject, m.payload, { msgID: m.msgID, timeoutMs: 5_000 })));
   }
 
   private sleep(ms: number): Promise<void> {
