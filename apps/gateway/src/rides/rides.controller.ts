@@ -98,7 +98,7 @@ export class RidesController {
   @Access('participant:rider')
   async book(@Body() body: unknown, @Caller() caller: Principal) {
     const input = this.proxy.parse(BookingCreate, withSigner(body, { rider: did(caller) }));
-    return this.proxy.encode(BookingCreate, await this.proxy.ask(BookingCreate, input));
+    return this.proxy.askWire(BookingCreate, input);
   }
 
   @Post('bookings/:id/approve')

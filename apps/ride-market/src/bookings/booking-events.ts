@@ -8,24 +8,31 @@ import {
   BookingRefunded,
   BookingRequested,
 } from '@ampool/contracts';
-import { outboxEvent } from '@ampool/messaging';
+import { outboxEvent, outboxEventWire } from '@ampool/messaging';
 import type { OutboxRow } from '@ampool/persistence';
 import { bookingView, type BookingRecord } from './bookings.repository';
 
 const SOURCE = 'rides';
 
-/** Where and when the booking agreed the pick-up and the drop-off: what trip proofs are checked against. */
-function meeting(b: BookingRecord) {
-  return {
-    pickupPoint: { lat: b.pickup.lat, lon: b.pickup.lon, at: b.pickupAt },
-    dropoffPoint: { lat: b.dropoff.lat, lon: b.dropoff.lon, at: b.dropoffAt },
-  };
-}
-
 function fact(b: BookingRecord, at: Date) {
   return {
     bookingId: b.id, tripId: b.tripId, rider: b.rider, driver: b.driver, seats: b.seats, fromM: b.fromM, toM: b.toM,
     fareMicro: b.fareMicro, serviceFeeMicro: b.feeMicro, state: b.state, at,
+  };
+}
+
+/** `fact` and `meeting` in wire form, written out for the booking path (two events per instant booking). */
+function factWire(b: BookingRecord, at: Date, state: BookingRecord['state']) {
+  return {
+    bookingId: b.id, tripId: b.tripId, rider: b.rider, driver: b.driver, seats: b.seats, fromM: b.fromM, toM: b.toM,
+    fareMicro: b.fareMicro.toString(), serviceFeeMicro: b.feeMicro.toString(), state, at: at.toISOString(),
+  };
+}
+
+function meetingWire(b: BookingRecord) {
+  return {
+    pickupPoint: { lat: b.pickup.lat, lon: b.pickup.lon, at: b.pickupAt.toISOString() },
+    dropoffPoint: { lat: b.dropoff.lat, lon: b.dropoff.lon, at: b.dropoffAt.toISOString() },
   };
 }
 
@@ -37,12 +44,14 @@ export function bookingEvents(b: BookingRecord, options: { at: Date; driverMark?
   const at = options.at;
   const outcome = () => bookingView(b, options.driverMark).outcome!;
   switch (b.state) {
+    // The booking path's events (one or two per booking) go out in their written-out wire
+    // form; booking-events.spec holds them equal to the contracts' encode.
     case 'requested':
-      return [outboxEvent(BookingRequested, fact(b, at), SOURCE)];
+      return [outboxEventWire(BookingRequested, factWire(b, at, 'requested'), SOURCE)];
     case 'confirmed':
       return options.instantStep
-        ? [outboxEvent(BookingRequested, { ...fact(b, at), state: 'requested' }, SOURCE), outboxEvent(BookingConfirmed, { ...fact(b, at), ...meeting(b) }, SOURCE)]
-        : [outboxEvent(BookingConfirmed, { ...fact(b, at), ...meeting(b) }, SOURCE)];
+        ? [outboxEventWire(BookingRequested, factWire(b, at, 'requested'), SOURCE), outboxEventWire(BookingConfirmed, { ...factWire(b, at, 'confirmed'), ...meetingWire(b) }, SOURCE)]
+        : [outboxEventWire(BookingConfirmed, { ...factWire(b, at, 'confirmed'), ...meetingWire(b) }, SOURCE)];
     case 'declined':
       return [outboxEvent(BookingDeclined, { ...fact(b, at), outcome: outcome() }, SOURCE)];
     case 'expired':

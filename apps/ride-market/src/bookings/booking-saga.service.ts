@@ -92,8 +92,9 @@ export class BookingSaga {
       const engineTrips = await this.cache.ensure(locked.values(), (ids) => this.trips.specs(ids, tx));
       const legsByTrip = await this.trips.legs(tx, [...locked.keys()]);
       const changed = new Map<string, Set<Leg>>();
-      const rows: Parameters<BookingsRepository['insertReserved']>[1] = [];
+      const rows: BookingRecord[] = [];
       const policy = policyOf(this.config);
+      const now = new Date(nowMs);
       for (const i of fresh) {
         const item = items[i]!;
         const trip = locked.get(item.tripId);
@@ -133,21 +134,20 @@ export class BookingSaga {
         const set = changed.get(trip.id) ?? new Set<Leg>();
         for (const l of taken.changed) set.add(l);
         changed.set(trip.id, set);
+        // The row as inserted is also the record driven on (one object: this loop runs per booking).
         rows.push({
-          id: item.id, tripId: trip.id, rider: item.rider, driver: trip.driver, bookingMode: engineTrip.bookingMode, seats: item.seats,
-          fromM: offer.pickup.routePositionM, toM: offer.dropoff.routePositionM, pickup: offer.pickup, dropoff: offer.dropoff,
+          id: item.id, tripId: trip.id, rider: item.rider, driver: trip.driver, bookingMode: engineTrip.bookingMode, state: 'reserved', holdState: 'placing',
+          seats: item.seats, fromM: offer.pickup.routePositionM, toM: offer.dropoff.routePositionM, pickup: offer.pickup, dropoff: offer.dropoff,
           pickupAt: new Date(offer.pickupAtMs), dropoffAt: new Date(offer.dropoffAtMs), farePerSeatMicro: offer.farePerSeatMicro,
           fareMicro: offer.totalPriceMicro, feeMicro: serviceFeeMicro(offer.totalPriceMicro, policy), requestHash: hashes[i]!,
+          expiresAt: null, rule: null, riderRefundMicro: null, driverPayoutMicro: null, platformFeeMicro: null, cancelledBy: null, createdAt: now, updatedAt: now,
         });
       }
       if (rows.length === 0) return;
       await this.bookings.insertReserved(tx, rows);
       await this.trips.upsertLegs(tx, [...changed].flatMap(([tripId, legs]) => [...legs].map((leg) => ({ tripId, leg }))));
       await this.trips.touch(tx, [...changed.keys()]);
-      const now = new Date(nowMs);
-      for (const r of rows) {
-        toDrive.push({ ...r, state: 'reserved', holdState: 'placing', expiresAt: null, rule: null, riderRefundMicro: null, driverPayoutMicro: null, platformFeeMicro: null, cancelledBy: null, createdAt: now, updatedAt: now });
-      }
+      toDrive.push(...rows);
     });
     if (toDrive.length > 0) this.index.poke();
     const driven = await this.drive(toDrive, nowMs);

@@ -8,11 +8,12 @@ import {
   BookingGet,
   BookingList,
   BookingNoShow,
+  bookingViewWire,
   ErrorCode,
   type RpcRequest,
   type RpcResponse,
 } from '@ampool/contracts';
-import { RpcHandler } from '@ampool/messaging';
+import { RpcHandler, WireReply } from '@ampool/messaging';
 import { BookingBatcher } from './booking-batcher';
 import { BookingTransitions } from './booking-transitions.service';
 import { BookingsRepository, bookingView } from './bookings.repository';
@@ -26,10 +27,11 @@ export class BookingsController {
   ) {}
 
   @RpcHandler(BookingCreate)
-  async create(input: RpcRequest<typeof BookingCreate>): Promise<RpcResponse<typeof BookingCreate>> {
+  async create(input: RpcRequest<typeof BookingCreate>): Promise<WireReply<typeof BookingCreate>> {
     const outcome = await this.batcher.book(input);
     if (!outcome.ok) throw outcome.error;
-    return { booking: bookingView(outcome.booking) };
+    // One reply per booking request: written out (see bookingViewWire), not through the schema.
+    return new WireReply(BookingCreate, { booking: bookingViewWire(bookingView(outcome.booking)) });
   }
 
   @RpcHandler(BookingApprove)

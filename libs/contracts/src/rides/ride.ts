@@ -169,3 +169,25 @@ export const bookingView = z.strictObject({
   updatedAt: instant,
 });
 export type BookingView = z.output<typeof bookingView>;
+
+/**
+ * `bookingView.encode` written out, field by field, for the booking path's replies (one per
+ * booking request); held equal to the schema by a test, and checked by the gateway.
+ */
+export function bookingViewWire(b: BookingView): z.input<typeof bookingView> {
+  const o = b.outcome;
+  return {
+    id: b.id, tripId: b.tripId, rider: b.rider, driver: b.driver, bookingMode: b.bookingMode, state: b.state, holdState: b.holdState, seats: b.seats,
+    pickup: meetingPointWire(b.pickup), dropoff: meetingPointWire(b.dropoff), pickupAt: b.pickupAt.toISOString(), dropoffAt: b.dropoffAt.toISOString(),
+    farePerSeatMicro: b.farePerSeatMicro.toString(), fareMicro: b.fareMicro.toString(), serviceFeeMicro: b.serviceFeeMicro.toString(),
+    expiresAt: b.expiresAt === null ? null : b.expiresAt.toISOString(),
+    outcome:
+      o === null
+        ? null
+        : {
+            rule: o.rule, riderRefundMicro: o.riderRefundMicro.toString(), driverPayoutMicro: o.driverPayoutMicro.toString(),
+            platformFeeMicro: o.platformFeeMicro.toString(), driverReliabilityMark: o.driverReliabilityMark,
+          },
+    cancelledBy: b.cancelledBy, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString(),
+  };
+}

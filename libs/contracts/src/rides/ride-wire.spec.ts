@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { rideOfferView, rideOfferWire, type RideOfferView } from './ride';
+import { bookingView, bookingViewWire, rideOfferView, rideOfferWire, type BookingView, type RideOfferView } from './ride';
 
 const did = fc.constantFrom('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp');
 const tripId = fc.constantFrom('0190a6e4-8f6b-7c3d-9a1b-2c3d4e5f6a7b', '0190a6e4-8f6b-7c3d-8a1b-ffffffffffff');
@@ -34,5 +34,33 @@ describe('rideOfferWire', () => {
     const wire = rideOfferWire(withExtra);
     expect(Object.keys(wire.pickup)).not.toContain('secret');
     expect(rideOfferView.decode(wire)).toEqual(o);
+  });
+});
+
+const booking: fc.Arbitrary<BookingView> = fc.record({
+  id: tripId, tripId, rider: did, driver: did, bookingMode: fc.constantFrom('instant' as const, 'approval' as const),
+  state: fc.constantFrom('reserved' as const, 'requested' as const, 'confirmed' as const, 'completed' as const, 'cancelled' as const, 'expired' as const, 'declined' as const, 'no-show' as const),
+  holdState: fc.constantFrom('placing' as const, 'held' as const, 'releasing' as const, 'released' as const),
+  seats: int, pickup: meetingPoint, dropoff: meetingPoint, pickupAt: instant, dropoffAt: instant,
+  farePerSeatMicro: money, fareMicro: money, serviceFeeMicro: money, expiresAt: fc.option(instant, { nil: null }),
+  outcome: fc.option(
+    fc.record({
+      rule: fc.constantFrom('completed' as const, 'driver-cancel' as const, 'hold-refused' as const, 'dispute-timeout' as const),
+      riderRefundMicro: money, driverPayoutMicro: money, platformFeeMicro: money, driverReliabilityMark: fc.boolean(),
+    }),
+    { nil: null },
+  ),
+  cancelledBy: fc.constantFrom('rider' as const, 'driver' as const, null), createdAt: instant, updatedAt: instant,
+});
+
+describe('bookingViewWire', () => {
+  it('writes exactly what the contract’s encode writes, for any booking', () => {
+    fc.assert(
+      fc.property(booking, (b) => {
+        expect(bookingViewWire(b)).toEqual(bookingView.encode(b));
+        expect(bookingView.decode(bookingViewWire(b))).toEqual(b);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
