@@ -58,8 +58,14 @@ describe('JetStreamPublisher', () => {
     await listener.flush();
     const pending = publisher.publish('silent.y', 'x', { msgID: 'c-1', timeoutMs: 60_000 });
     publisher.close();
+    // Sent at once, on a new subscription: the end of the first one must not touch it.
+    const after = publisher.publish('pubtest.b', 'after', { msgID: 'c-2', timeoutMs: 5_000 });
     await expect(pending).rejects.toThrow(/publisher closed/);
-    await expect(publisher.publish('pubtest.b', 'after', { msgID: 'c-2', timeoutMs: 5_000 })).resolves.toMatchObject({ stream: 'PUB_TEST', duplicate: false });
-    publisher.close();
+    await expect(after).resolves.toMatchObject({ stream: 'PUB_TEST', duplicate: false });
+
+    // The connection closes under a waiting publish: it is rejected at once, not at its deadline.
+    const stranded = publisher.publish('silent.y', 'x', { msgID: 'c-4', timeoutMs: 60_000 });
+    await nc.close();
+    await expect(stranded).rejects.toThrow(/connection closed before the stream answered/);
   });
 });

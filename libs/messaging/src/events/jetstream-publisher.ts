@@ -66,8 +66,13 @@ export class JetStreamPublisher {
     if (this.sub && !this.sub.isClosed() && this.prefix) return this.prefix;
     const inboxPrefix = (this.nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
     this.prefix = `${createInbox(inboxPrefix)}.`;
-    this.sub = this.nc.subscribe(`${this.prefix}*`, { callback: (_error, msg) => this.answer(msg) });
-    void this.sub.closed.then(() => this.fail(() => new Error('connection closed before the stream answered')));
+    const sub = this.nc.subscribe(`${this.prefix}*`, { callback: (_error, msg) => this.answer(msg) });
+    this.sub = sub;
+    // The connection closed under it: nothing waiting can be answered any more. (After
+    // close() a later publish has a subscription of its own, which this must not touch.)
+    void sub.closed.then(() => {
+      if (this.sub === sub) this.fail(() => new Error('connection closed before the stream answered'));
+    });
     return this.prefix;
   }
 
