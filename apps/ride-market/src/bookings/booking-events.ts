@@ -21,7 +21,7 @@ function fact(b: BookingRecord, at: Date) {
   };
 }
 
-/** `fact` and `meeting` in wire form, written out for the booking path (two events per instant booking). */
+/** `fact` in wire form, written out for the booking path (two events per instant booking). */
 function factWire(b: BookingRecord, at: Date, state: BookingRecord['state']) {
   return {
     bookingId: b.id, tripId: b.tripId, rider: b.rider, driver: b.driver, seats: b.seats, fromM: b.fromM, toM: b.toM,
@@ -29,6 +29,7 @@ function factWire(b: BookingRecord, at: Date, state: BookingRecord['state']) {
   };
 }
 
+/** Where and when the booking agreed the pick-up and the drop-off (what trip proofs are checked against), in wire form. */
 function meetingWire(b: BookingRecord) {
   return {
     pickupPoint: { lat: b.pickup.lat, lon: b.pickup.lon, at: b.pickupAt.toISOString() },
